@@ -1,0 +1,5 @@
+import { notBuilt } from './not-built.js';
+
+export async function run(): Promise<number> {
+  return notBuilt('dev');
+}

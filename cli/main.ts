@@ -1,0 +1,88 @@
+import { Command, CommanderError } from 'commander';
+import { VERSION } from './version.js';
+
+/**
+ * The CLI entry. Each command's module is imported only when that command runs, so
+ * `flapi --help` never loads DuckDB, the compiler or the code generator.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('flapi')
+    .description('Compile YAML endpoint configs and Mustache SQL templates into a fast, safe REST API served from DuckDB.')
+    .version(VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+
+  const run = (load: () => Promise<{ run: (...args: never[]) => Promise<number> }>) =>
+    async (...args: unknown[]) => {
+      const mod = await load();
+      exitCode = await mod.run(...(args as never[]));
+    };
+
+  program
+    .command('init')
+    .description('scaffold a new project that validates, tests and serves as created')
+    .argument('[dir]', 'folder to create', '.')
+    .option('-f, --force', 'write into a folder that is not empty')
+    .action(run(() => import('./commands/init.js')));
+
+  program
+    .command('validate')
+    .description('check the YAML, the templates and their parameters, and dry-run every template on DuckDB')
+    .argument('[dir]', 'project folder (holding flapi.yaml)', '.')
+    .option('-c, --config <file>', 'path to flapi.yaml')
+    .option('--json', 'print diagnostics as JSON')
+    .option('--strict', 'treat security warnings as errors')
+    .action(run(() => import('./commands/validate.js')));
+
+  program
+    .command('test')
+    .description('run endpoint test cases against fixture data')
+    .argument('[dir]', 'project folder', '.')
+    .option('-c, --config <file>', 'path to flapi.yaml')
+    .action(run(() => import('./commands/test.js')));
+
+  program
+    .command('build')
+    .description('emit a standalone, typed server project (Koa, Dockerfile, AWS Lambda handler)')
+    .argument('[dir]', 'project folder', '.')
+    .option('-o, --out <dir>', 'output folder')
+    .action(run(() => import('./commands/build.js')));
+
+  program
+    .command('dev')
+    .description('serve the project and reload on every file change')
+    .argument('[dir]', 'project folder', '.')
+    .option('-c, --config <file>', 'path to flapi.yaml')
+    .option('-p, --port <port>', 'port to listen on (default: FLAPI_PORT, http-port, 8080)')
+    .option('-H, --host <host>', 'host to bind (default: FLAPI_HOST, http-host, 127.0.0.1)')
+    .option('--no-watch', 'serve without reloading on change')
+    .action(run(() => import('./commands/dev.js')));
+
+  const cache = program.command('cache').description('inspect and refresh caches of a running server');
+  cache
+    .command('status')
+    .argument('[dir]', 'project folder', '.')
+    .action(run(() => import('./commands/cache-status.js')));
+  cache
+    .command('refresh')
+    .argument('[dir]', 'project folder', '.')
+    .action(run(() => import('./commands/cache-refresh.js')));
+
+  program
+    .command('bake')
+    .description('run every cache template into an immutable .duckdb artifact')
+    .argument('[dir]', 'project folder', '.')
+    .option('-o, --out <file>', 'artifact file to write')
+    .action(run(() => import('./commands/bake.js')));
+
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+    }
+    throw err;
+  }
+  return exitCode;
+}

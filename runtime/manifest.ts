@@ -1,0 +1,201 @@
+/**
+ * The Manifest: the one contract between the compiler (`cli/`) and the runtime.
+ *
+ * The compiler loads `flapi.yaml` and every endpoint file, resolves paths, env
+ * substitutions and includes, checks everything and dry-runs every template. What it
+ * learns lands here, normalised and JSON-serialisable. `flapi dev` and a built server
+ * both execute the runtime on exactly this object, so anything the runtime needs must
+ * be in it and nothing in it may depend on the working directory.
+ */
+
+export const MANIFEST_VERSION = 1 as const;
+
+export interface Manifest {
+  manifestVersion: typeof MANIFEST_VERSION;
+  project: ProjectInfo;
+  server: ServerSettings;
+  duckdb: DuckDBSettings;
+  /** Connections by name, in declaration order. */
+  connections: Record<string, ConnectionSpec>;
+  /** Regexes (source text) that an environment variable name must match to reach templates. */
+  environmentWhitelist: string[];
+  auth?: AuthSpec;
+  rateLimit?: RateLimitSpec;
+  cors?: CorsSpec;
+  mcp?: McpServerSpec;
+  endpoints: EndpointSpec[];
+}
+
+export interface ProjectInfo {
+  name: string;
+  description?: string;
+  serverName?: string;
+  /** Absolute folder of flapi.yaml when compiled; informational only at runtime. */
+  root: string;
+}
+
+export interface ServerSettings {
+  port: number;
+  host: string;
+  enforceHttps: boolean;
+  /** Largest `limit` a paginated request may ask for. */
+  maxLimit: number;
+  /** `limit` applied when a paginated request gives none. */
+  defaultLimit: number;
+  /** Request body size limit in bytes. */
+  bodyLimit: number;
+  /** Per-request timeout in milliseconds (0 = none). */
+  requestTimeoutMs: number;
+  /** DuckDB connections in the pool (0 = number of cores). */
+  poolSize: number;
+  /** Response cache size in bytes (0 disables it). */
+  responseCacheBytes: number;
+  heartbeat?: { enabled: boolean; workerInterval?: number };
+}
+
+export interface DuckDBSettings {
+  /** Absolute path, a remote URL (s3://, gs://, https://), or undefined for in-memory. */
+  dbPath?: string;
+  /** Every other key of the `duckdb:` block, passed to DuckDB as a setting. */
+  settings: Record<string, string | number | boolean>;
+}
+
+export interface ConnectionSpec {
+  name: string;
+  /** SQL run once when the database is set up, after env/conn substitution. */
+  init?: string;
+  /** Visible to templates as `conn.*`. Relative paths already made absolute. */
+  properties: Record<string, string | number | boolean>;
+  logQueries: boolean;
+  logParameters: boolean;
+  /** A source driver for cache refreshes (e.g. `postgres`); undefined = DuckDB itself. */
+  type?: string;
+  url?: string;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type ParamLocation = 'query' | 'path' | 'body' | 'header';
+
+export type ValidatorSpec =
+  | { type: 'int'; min?: number; max?: number }
+  | { type: 'number'; min?: number; max?: number }
+  | { type: 'boolean' }
+  | { type: 'string'; regex?: string; min?: number; max?: number }
+  | { type: 'enum'; allowedValues: string[] }
+  | { type: 'date'; min?: string; max?: string }
+  | { type: 'time'; min?: string; max?: string }
+  | { type: 'email' }
+  | { type: 'uuid' };
+
+export interface ParamSpec {
+  name: string;
+  in: ParamLocation;
+  description?: string;
+  required: boolean;
+  /** Raw default as written (string form); validated like a request value. */
+  default?: string | number | boolean;
+  /** An example value used by the dry-run and docs when there is no default. */
+  example?: string | number | boolean;
+  validators: ValidatorSpec[];
+}
+
+/** The logical result column learned by the dry-run. `type` is DuckDB's type text. */
+export interface ColumnSpec {
+  name: string;
+  type: string;
+  nullable: boolean;
+}
+
+export interface SourceLocation {
+  /** Path relative to the project root (folder of flapi.yaml). */
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface TemplateSpec {
+  /** Path of the template file relative to the project root. */
+  file: string;
+  /** The Mustache SQL text, embedded so the runtime never reads template files. */
+  sql: string;
+}
+
+export interface EndpointSpec {
+  /** Stable identifier: mcp tool name, else derived from method + path (`get_flights_id`). */
+  name: string;
+  /** Endpoint YAML file relative to the project root. */
+  file: string;
+  /** Undefined for MCP-only endpoints (tool/resource/prompt without url-path). */
+  urlPath?: string;
+  method: HttpMethod;
+  description?: string;
+  template: TemplateSpec;
+  /** Connection names in order; the first one's properties become `conn.*`. */
+  connection: string[];
+  pagination: boolean;
+  /** Reject parameters that are not declared. */
+  requestFieldsValidation: boolean;
+  params: ParamSpec[];
+  /** From the dry-run; empty when the dry-run could not describe the result. */
+  columns: ColumnSpec[];
+  operation: OperationSpec;
+  cache?: CacheSpec;
+  auth?: AuthSpec;
+  rateLimit?: RateLimitSpec;
+  mcp?: EndpointMcpSpec;
+}
+
+export interface OperationSpec {
+  type: 'read' | 'write';
+  transaction: boolean;
+  returnsData: boolean;
+}
+
+export interface CacheSpec {
+  enabled: boolean;
+  table: string;
+  schema: string;
+  catalog?: string;
+  /** Interval (`30s`, `5m`) or a cron expression, as written. */
+  schedule?: string;
+  template?: TemplateSpec;
+  primaryKey: string[];
+  cursor?: { column: string; type: string };
+  retention?: { keepLastSnapshots?: number; maxSnapshotAge?: string };
+  /** Derived from the keys given: full, append or merge. */
+  mode: 'full' | 'append' | 'merge';
+}
+
+export interface AuthSpec {
+  enabled: boolean;
+  type: 'basic' | 'bearer' | 'oidc' | 'api-key';
+  /** Everything else of the auth block, normalised to camelCase keys. */
+  options: Record<string, unknown>;
+  roles?: string[];
+}
+
+export interface RateLimitSpec {
+  enabled: boolean;
+  max: number;
+  /** Window length in seconds. */
+  interval: number;
+  key: 'ip' | 'user' | 'user-or-ip';
+  store?: { type: 'memory' } | { type: 'redis'; url: string; prefix?: string };
+}
+
+export interface CorsSpec {
+  enabled: boolean;
+  allowedOrigins: string[];
+  credentials: boolean;
+}
+
+export interface McpServerSpec {
+  enabled: boolean;
+  path: string;
+}
+
+export interface EndpointMcpSpec {
+  tool?: { name: string; description?: string; allowedRoles?: string[]; maxRows?: number; redactColumns?: string[] };
+  resource?: { name: string; description?: string; mimeType?: string };
+  prompt?: { name: string; description?: string; template?: string; arguments?: string[] };
+}
