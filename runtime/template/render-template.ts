@@ -1,6 +1,124 @@
 import type { CompiledTemplate } from './compile-template.js';
-import type { RenderedSql, TemplateContext } from './template-types.js';
+import type { Path, TemplateNode } from './template-nodes.js';
+import type { BoundValue, RenderedSql, TemplateContext } from './template-types.js';
 
-export function renderTemplate(_template: CompiledTemplate, _context: TemplateContext): RenderedSql {
-  throw new Error('not implemented yet');
+/**
+ * Walk a compiled template for one request. Request values only ever land in
+ * `values`; the SQL text is made of the author's text, trusted config values and
+ * enum-checked params, so it depends only on which sections are on.
+ */
+export function renderTemplate(template: CompiledTemplate, context: TemplateContext): RenderedSql {
+  const state: RenderState = { sql: '', values: [], slots: new Map(), stack: [] };
+  renderNodes(template.nodes, context, state);
+  return { sql: state.sql, values: state.values };
+}
+
+interface RenderState {
+  sql: string;
+  values: BoundValue[];
+  /** Same path, same placeholder: `{{params.x}}` twice binds `$1` twice. */
+  slots: Map<string, number>;
+  /** Items of the enclosing sections, innermost last, for `{{.}}` and relative names. */
+  stack: unknown[];
+}
+
+function renderNodes(nodes: readonly TemplateNode[], context: TemplateContext, state: RenderState): void {
+  for (const node of nodes) {
+    switch (node.kind) {
+      case 'text':
+        state.sql += node.text;
+        break;
+      case 'bind': {
+        const slotKey = node.path.join('.');
+        let slot = state.stack.length === 0 ? state.slots.get(slotKey) : undefined;
+        if (slot === undefined) {
+          state.values.push(toBound(lookup(node.path, context, state.stack)));
+          slot = state.values.length;
+          if (state.stack.length === 0) state.slots.set(slotKey, slot);
+        }
+        state.sql += `$${slot}`;
+        break;
+      }
+      case 'splice': {
+        const text = textOf(lookup(node.path, context, state.stack));
+        if (node.allowed && !node.allowed.has(text)) {
+          throw new TemplateRenderError(`value of ${node.path.join('.')} is not one of its allowed values`);
+        }
+        state.sql += node.quoted ? text.replace(/'/g, "''") : text;
+        break;
+      }
+      case 'literal': {
+        let value = '';
+        for (const part of node.parts) value += typeof part === 'string' ? part : textOf(lookup(part.path, context, state.stack));
+        state.values.push(value);
+        state.sql += `$${state.values.length}`;
+        break;
+      }
+      case 'refuse':
+        throw new TemplateRenderError(
+          `${node.path.join('.')} (line ${node.line}) stands where SQL text is expected; only enum-validated parameters may be used there`,
+        );
+      case 'section':
+        renderSection(node, context, state);
+        break;
+    }
+  }
+}
+
+function renderSection(node: Extract<TemplateNode, { kind: 'section' }>, context: TemplateContext, state: RenderState): void {
+  const value = lookup(node.path, context, state.stack);
+  const items = Array.isArray(value) ? value : isTruthy(value) ? [value] : [];
+  if (node.inverted) {
+    if (items.length === 0) renderNodes(node.children, context, state);
+    return;
+  }
+  for (const item of items) {
+    state.stack.push(item);
+    renderNodes(node.children, context, state);
+    state.stack.pop();
+  }
+}
+
+/** Mustache truthiness, except that 0 is a real value a filter may ask for. */
+function isTruthy(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== false && value !== '';
+}
+
+function lookup(path: Path, context: TemplateContext, stack: readonly unknown[]): unknown {
+  if (path[0] === '.') return stack[stack.length - 1];
+  // Relative names resolve against enclosing section items first, as in Mustache.
+  for (let i = stack.length - 1; i >= 0; i--) {
+    const found = dig(stack[i], path);
+    if (found !== undefined) return found;
+  }
+  return dig(context, path);
+}
+
+function dig(root: unknown, path: Path): unknown {
+  let value = root;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+function toBound(value: unknown): BoundValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.join(',');
+  return JSON.stringify(value);
+}
+
+function textOf(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return value.join(',');
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+export class TemplateRenderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemplateRenderError';
+  }
 }
