@@ -1,0 +1,63 @@
+import { isAbsolute, relative } from 'node:path';
+import type { Manifest } from '../runtime/manifest.js';
+import { checkProject } from './check/check-project.js';
+import { findConfig } from './config/find-config.js';
+import { loadProject } from './config/load-project.js';
+import { normaliseConfig } from './config/normalise-config.js';
+import { normaliseEndpoint, type CompiledEndpoint } from './config/normalise-endpoint.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+
+export interface CompileOptions {
+  /** Project folder (or a YAML file); defaults to the working directory. */
+  dir?: string;
+  /** Explicit path to flapi.yaml (`-c`); wins over FLAPI_CONFIG and `dir`. */
+  config?: string;
+  /** Environment to read; defaults to process.env. */
+  env?: Record<string, string | undefined>;
+  /** Prepare every template on an in-memory DuckDB to learn result columns (default true). */
+  dryRun?: boolean;
+}
+
+export interface CompileResult {
+  /** Undefined when any diagnostic is an error. */
+  manifest: Manifest | undefined;
+  diagnostics: Diagnostic[];
+  /** Absolute paths of every file read, for watchers. */
+  files: string[];
+}
+
+/** The compiler pipeline: find → load (substitute, parse) → normalise → check → dry-run → manifest. */
+export async function compileProject(options: CompileOptions = {}): Promise<CompileResult> {
+  const env = options.env ?? process.env;
+  const diagnostics: Diagnostic[] = [];
+  const files = new Set<string>();
+  const found = findConfig({ dir: options.dir, config: options.config, env });
+  if ('error' in found) {
+    diagnostics.push({ severity: 'error', file: options.config ?? options.dir ?? '.', line: 1, column: 1, code: 'config-missing', message: found.error });
+    return finish(undefined, diagnostics, files);
+  }
+  const project = loadProject(found.file, env, diagnostics, files);
+  if (!project) return finish(undefined, diagnostics, files);
+
+  const config = normaliseConfig(project, diagnostics);
+  const connectionNames = Object.keys(config.connections);
+  const endpoints: CompiledEndpoint[] = project.endpoints
+    .filter((doc) => doc.data !== undefined)
+    .map((doc) => normaliseEndpoint(doc, project.root, connectionNames, diagnostics, files));
+  const manifest: Manifest = { ...config, endpoints: endpoints.map((e) => e.spec) };
+
+  await checkProject({ project, manifest, endpoints, diagnostics, dryRun: options.dryRun !== false });
+  return finish(hasErrors(diagnostics) ? undefined : manifest, diagnostics, files);
+}
+
+function finish(manifest: Manifest | undefined, diagnostics: Diagnostic[], files: Set<string>): CompileResult {
+  const cwd = process.cwd();
+  const shown = sortDiagnostics(diagnostics).map((d) => ({ ...d, file: displayPath(d.file, cwd) }));
+  return { manifest, diagnostics: shown, files: [...files] };
+}
+
+function displayPath(file: string, cwd: string): string {
+  if (!isAbsolute(file)) return file;
+  const rel = relative(cwd, file);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
+}

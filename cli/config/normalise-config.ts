@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { basename, isAbsolute, resolve } from 'node:path';
+import { MANIFEST_VERSION, type ConnectionSpec, type Manifest } from '../../runtime/manifest.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { LoadedProject } from './load-project.js';
+import { normaliseAuth, normaliseCors, normaliseRateLimit } from './normalise-policies.js';
+import { asBoolean, asMap, asNumber, asScalar, asString } from './yaml-values.js';
+
+export const SERVER_DEFAULTS = {
+  port: 8080,
+  host: '127.0.0.1',
+  maxLimit: 1000,
+  defaultLimit: 100,
+  bodyLimit: 1024 * 1024,
+  requestTimeoutMs: 30_000,
+  poolSize: 0,
+  responseCacheBytes: 64 * 1024 * 1024,
+} as const;
+
+/** flapi.yaml → every part of the manifest except the endpoints. */
+export function normaliseConfig(project: LoadedProject, diagnostics: Diagnostic[]): Omit<Manifest, 'endpoints'> {
+  const { main, root, env } = project;
+  const data = asMap(main.data);
+
+  if (!existsSync(project.templateDir)) {
+    diagnostics.push({ severity: 'error', ...main.locate(['template', 'path']), code: 'template-path',
+      message: `template.path ${project.templateDir} does not exist; create it or point template.path at the folder of your endpoint YAML files` });
+  }
+  for (const pattern of env.invalidPatterns) {
+    diagnostics.push({ severity: 'error', ...main.locate(['template', 'environment-whitelist']), code: 'invalid-regex',
+      message: `environment-whitelist pattern \`${pattern}\` is not a valid regular expression; fix or remove it` });
+  }
+
+  const envPort = asNumber(env.raw('FLAPI_PORT'));
+  const enforceHttps = data['enforce-https'];
+  const heartbeat = data.heartbeat === undefined ? undefined : asMap(data.heartbeat);
+  const manifest: Omit<Manifest, 'endpoints'> = {
+    manifestVersion: MANIFEST_VERSION,
+    project: {
+      name: asString(data['project-name']) ?? basename(root),
+      root,
+    },
+    server: {
+      port: envPort ?? asNumber(data['http-port']) ?? SERVER_DEFAULTS.port,
+      host: env.raw('FLAPI_HOST') || asString(data['http-host']) || SERVER_DEFAULTS.host,
+      enforceHttps: typeof enforceHttps === 'boolean' ? enforceHttps : asBoolean(asMap(enforceHttps).enabled, false),
+      maxLimit: SERVER_DEFAULTS.maxLimit,
+      defaultLimit: SERVER_DEFAULTS.defaultLimit,
+      bodyLimit: SERVER_DEFAULTS.bodyLimit,
+      requestTimeoutMs: SERVER_DEFAULTS.requestTimeoutMs,
+      poolSize: SERVER_DEFAULTS.poolSize,
+      responseCacheBytes: SERVER_DEFAULTS.responseCacheBytes,
+    },
+    duckdb: normaliseDuckdb(data.duckdb, root),
+    connections: normaliseConnections(data.connections, root),
+    environmentWhitelist: [...env.whitelist],
+  };
+
+  const description = asString(data['project-description']);
+  if (description) manifest.project.description = description;
+  const serverName = asString(data['server-name']);
+  if (serverName) manifest.project.serverName = serverName;
+  if (heartbeat) {
+    const interval = asNumber(heartbeat['worker-interval']);
+    manifest.server.heartbeat = { enabled: asBoolean(heartbeat.enabled, false), ...(interval !== undefined ? { workerInterval: interval } : {}) };
+  }
+  const auth = normaliseAuth(data.auth, main, ['auth'], diagnostics);
+  if (auth) manifest.auth = auth;
+  const rateLimit = normaliseRateLimit(data.rate_limit ?? data['rate-limit']);
+  if (rateLimit) manifest.rateLimit = rateLimit;
+  const cors = normaliseCors(data.cors);
+  if (cors) manifest.cors = cors;
+  if (data.mcp !== undefined) {
+    const mcp = asMap(data.mcp);
+    manifest.mcp = { enabled: asBoolean(mcp.enabled, true), path: asString(mcp.path) ?? '/mcp' };
+  }
+  return manifest;
+}
+
+function normaliseDuckdb(value: unknown, root: string): Manifest['duckdb'] {
+  const { db_path: dbPath, ...rest } = asMap(value);
+  const settings: Record<string, string | number | boolean> = {};
+  for (const [key, setting] of Object.entries(rest)) {
+    const scalar = asScalar(setting);
+    if (scalar !== undefined) settings[key] = scalar;
+  }
+  const path = asString(dbPath);
+  const out: Manifest['duckdb'] = { settings };
+  if (path && path !== ':memory:') out.dbPath = /^[a-z][a-z0-9+.-]*:\/\//i.test(path) || isAbsolute(path) ? path : resolve(root, path);
+  return out;
+}
+
+function normaliseConnections(value: unknown, root: string): Record<string, ConnectionSpec> {
+  const out: Record<string, ConnectionSpec> = {};
+  for (const [name, raw] of Object.entries(asMap(value))) {
+    const map = asMap(raw);
+    const properties: Record<string, string | number | boolean> = {};
+    for (const [key, property] of Object.entries(asMap(map.properties))) {
+      const scalar = asScalar(property);
+      if (scalar === undefined) continue;
+      // flAPI makes `./x` and `../x` absolute against flapi.yaml, so templates work from any cwd.
+      properties[key] = typeof scalar === 'string' && /^\.\.?\//.test(scalar) ? resolve(root, scalar) : scalar;
+    }
+    const spec: ConnectionSpec = {
+      name,
+      properties,
+      logQueries: asBoolean(map['log-queries'], false),
+      logParameters: asBoolean(map['log-parameters'], false),
+    };
+    const init = asString(map.init);
+    if (init !== undefined) spec.init = init;
+    const type = asString(map.type);
+    if (type !== undefined) spec.type = type;
+    const url = asString(map.url);
+    if (url !== undefined) spec.url = url;
+    out[name] = spec;
+  }
+  return out;
+}

@@ -1,0 +1,2 @@
+export * from './diagnostic.js';
+export { suggestKey } from './suggest.js';
