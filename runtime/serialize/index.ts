@@ -1,0 +1,24 @@
+export type { JsonRow, JsonValue } from './json-value.js';
+export {
+  bigintJson,
+  createValueConverter,
+  dynamicJsonValue,
+  passThroughConverter,
+  toJsonValue,
+  type ValueConverter,
+} from './value-converter.js';
+export {
+  createJsonRowConverter,
+  resultColumns,
+  rowObjectsFromResult,
+  type ResultColumn,
+  type RowConverter,
+} from './row-converter.js';
+export { createJsonTextWriter, type JsonTextWriter } from './json-text.js';
+export {
+  dateText,
+  intervalText,
+  timeOfDayText,
+  timestampMicrosText,
+  timestampNanosText,
+} from './temporal-text.js';

@@ -1,0 +1,71 @@
+/**
+ * Result chunks → JSON text, without building row objects first.
+ *
+ * Each column gets a text encoder chosen from its type once; object keys are encoded once
+ * per result. The output is byte-identical to `JSON.stringify` of the rows that
+ * `createJsonRowConverter` builds, so buffered and streamed responses agree.
+ */
+import { DuckDBTypeId, type DuckDBDataChunk, type DuckDBValue } from '@duckdb/node-api';
+import type { ResultColumn } from './row-converter.js';
+import { createValueConverter } from './value-converter.js';
+
+type TextEncoder = (value: DuckDBValue) => string;
+
+export interface JsonTextWriter {
+  /** JSON text of the chunk's rows as objects, each followed by `separator` except the last. */
+  rowsText(chunk: DuckDBDataChunk, separator: string): string;
+}
+
+function stringText(value: DuckDBValue): string {
+  return value === null ? 'null' : JSON.stringify(value);
+}
+
+function plainText(value: DuckDBValue): string {
+  return value === null ? 'null' : String(value);
+}
+
+function doubleText(value: DuckDBValue): string {
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : 'null';
+}
+
+function encoderFor(column: ResultColumn): TextEncoder {
+  switch (column.type.typeId) {
+    case DuckDBTypeId.VARCHAR:
+    case DuckDBTypeId.ENUM:
+      return stringText;
+    case DuckDBTypeId.BOOLEAN:
+    case DuckDBTypeId.TINYINT:
+    case DuckDBTypeId.SMALLINT:
+    case DuckDBTypeId.INTEGER:
+    case DuckDBTypeId.UTINYINT:
+    case DuckDBTypeId.USMALLINT:
+    case DuckDBTypeId.UINTEGER:
+      return plainText;
+    case DuckDBTypeId.DOUBLE:
+      return doubleText;
+    default: {
+      const convert = createValueConverter(column.type);
+      return (value) => JSON.stringify(convert(value));
+    }
+  }
+}
+
+export function createJsonTextWriter(columns: readonly ResultColumn[]): JsonTextWriter {
+  const encoders = columns.map(encoderFor);
+  const keys = columns.map((column, i) => `${i === 0 ? '{' : ','}${JSON.stringify(column.name)}:`);
+  const columnCount = columns.length;
+  return {
+    rowsText(chunk, separator) {
+      const rowCount = chunk.rowCount;
+      if (columnCount === 0) return new Array<string>(rowCount).fill('{}').join(separator);
+      const vectors = columns.map((_, c) => chunk.getColumnVector(c));
+      let text = '';
+      for (let r = 0; r < rowCount; r++) {
+        if (r > 0) text += separator;
+        for (let c = 0; c < columnCount; c++) text += keys[c]! + encoders[c]!(vectors[c]!.getItem(r));
+        text += '}';
+      }
+      return text;
+    },
+  };
+}
