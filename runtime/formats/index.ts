@@ -1,0 +1,11 @@
+export {
+  CONTENT_TYPES,
+  FILE_EXTENSIONS,
+  RESPONSE_FORMATS,
+  contentDisposition,
+  type ResponseFormat,
+} from './response-format.js';
+export { negotiateFormat } from './negotiate-format.js';
+export { byteStream, resultChunks } from './chunk-source.js';
+export { createCsvTextWriter, csvField, type CsvTextWriter } from './csv-text.js';
+export { csvStream, jsonStream, ndjsonStream, type CsvStreamOptions, type JsonStreamOptions } from './text-streams.js';

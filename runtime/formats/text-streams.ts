@@ -1,0 +1,63 @@
+/**
+ * JSON array, NDJSON and CSV byte streams over a DuckDB result, one chunk at a time.
+ *
+ * The stream owns the result until it ends or is destroyed; whoever lent the connection
+ * gets it back on the stream's `close` event.
+ */
+import type { Readable } from 'node:stream';
+import type { DuckDBResult } from '@duckdb/node-api';
+import { createJsonTextWriter, resultColumns } from '../serialize/index.js';
+import { byteStream, resultChunks } from './chunk-source.js';
+import { createCsvTextWriter } from './csv-text.js';
+
+export interface JsonStreamOptions {
+  /** Text before the array, e.g. `{"data":` for an envelope. */
+  prefix?: string;
+  /** Text after the array; a function gets the number of rows written. */
+  suffix?: string | ((rowCount: number) => string);
+}
+
+export function jsonStream(result: DuckDBResult, options: JsonStreamOptions = {}): Readable {
+  return byteStream(jsonPieces(result, options));
+}
+
+async function* jsonPieces(result: DuckDBResult, options: JsonStreamOptions): AsyncGenerator<string> {
+  const writer = createJsonTextWriter(resultColumns(result));
+  let rowCount = 0;
+  let open = `${options.prefix ?? ''}[`;
+  for await (const chunk of resultChunks(result)) {
+    yield open + writer.rowsText(chunk, ',');
+    open = ',';
+    rowCount += chunk.rowCount;
+  }
+  const suffix = typeof options.suffix === 'function' ? options.suffix(rowCount) : (options.suffix ?? '');
+  yield rowCount === 0 ? `${open}]${suffix}` : `]${suffix}`;
+}
+
+export function ndjsonStream(result: DuckDBResult): Readable {
+  return byteStream(ndjsonPieces(result));
+}
+
+async function* ndjsonPieces(result: DuckDBResult): AsyncGenerator<string> {
+  const writer = createJsonTextWriter(resultColumns(result));
+  for await (const chunk of resultChunks(result)) yield `${writer.rowsText(chunk, '\n')}\n`;
+}
+
+export interface CsvStreamOptions {
+  /** Write the header row (default true). */
+  header?: boolean;
+}
+
+export function csvStream(result: DuckDBResult, options: CsvStreamOptions = {}): Readable {
+  return byteStream(csvPieces(result, options));
+}
+
+async function* csvPieces(result: DuckDBResult, options: CsvStreamOptions): AsyncGenerator<string> {
+  const writer = createCsvTextWriter(resultColumns(result));
+  let head = options.header === false ? '' : writer.header();
+  for await (const chunk of resultChunks(result)) {
+    yield head + writer.rowsText(chunk);
+    head = '';
+  }
+  if (head) yield head;
+}
