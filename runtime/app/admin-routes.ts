@@ -1,0 +1,21 @@
+/**
+ * The reserved `/_flapi/` routes this module owns: liveness and readiness. Readiness
+ * reports the data version, so a load balancer or test can see a swap happen.
+ */
+import type { Router } from '@koa/router';
+import type { Database } from '../db/index.js';
+import type { Manifest } from '../manifest.js';
+
+export function registerAdminRoutes(router: Router, manifest: Manifest, database: Database): void {
+  router.get('/_flapi/health', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/_flapi/ready', (ctx) => {
+    ctx.body = {
+      status: 'ready',
+      data_version: database.dataVersion,
+      endpoints: manifest.endpoints.filter((e) => e.urlPath !== undefined).length,
+      pool: { size: database.pool.size, in_use: database.pool.inUse, waiting: database.pool.waiting },
+    };
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * Builds the Koa app for a manifest: opens (or adopts) the database, compiles every
+ * endpoint's parameters and template, and registers routes. All the work a request
+ * could share is done here, once.
+ */
+import Koa from 'koa';
+import { Router } from '@koa/router';
+import { openDatabase, whitelistedEnv, type Database } from '../db/index.js';
+import type { EndpointSpec, Manifest } from '../manifest.js';
+import { registerAdminRoutes } from './admin-routes.js';
+import { createEndpointHandler } from './endpoint-handler.js';
+import { errorMiddleware } from './error-middleware.js';
+import { createJsonLogger, type Logger } from './logger.js';
+import { requestIdMiddleware } from './request-id.js';
+
+export interface CreateAppOptions {
+  /** Use this database instead of opening one; it is then not closed by `close()`. */
+  database?: Database;
+  logger?: Logger;
+  /** Pool size when the app opens the database itself. */
+  poolSize?: number;
+  /** Environment to read whitelisted `env.*` values from (default: process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface FlapiApp {
+  app: Koa;
+  router: Router;
+  database: Database;
+  manifest: Manifest;
+  logger: Logger;
+  /** Closes the database if this app opened it. */
+  close(): Promise<void>;
+}
+
+function connProperties(manifest: Manifest, endpoint: EndpointSpec): Record<string, unknown> {
+  const name = endpoint.connection[0];
+  return name === undefined ? {} : { ...manifest.connections[name]?.properties };
+}
+
+export async function createApp(manifest: Manifest, options: CreateAppOptions = {}): Promise<FlapiApp> {
+  const logger = options.logger ?? createJsonLogger();
+  const ownsDatabase = options.database === undefined;
+  const database = options.database ?? (await openDatabase(manifest, { poolSize: options.poolSize, env: options.env }));
+  try {
+    const env = whitelistedEnv(manifest.environmentWhitelist, options.env);
+    const router = new Router();
+    registerAdminRoutes(router, manifest, database);
+    for (const endpoint of manifest.endpoints) {
+      if (endpoint.urlPath === undefined) continue;
+      let handler;
+      try {
+        handler = createEndpointHandler(endpoint, { database, server: manifest.server, conn: connProperties(manifest, endpoint), env });
+      } catch (err) {
+        throw new Error(`endpoint ${endpoint.method} ${endpoint.urlPath} (${endpoint.file}): ${(err as Error).message}`, { cause: err });
+      }
+      router.register(endpoint.urlPath, [endpoint.method], handler, { name: endpoint.name });
+    }
+
+    const app = new Koa();
+    // Errors are logged by the error middleware with the request id; Koa's own printing would double them.
+    app.silent = true;
+    app.use(requestIdMiddleware);
+    app.use(errorMiddleware(logger));
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+
+    return {
+      app,
+      router,
+      database,
+      manifest,
+      logger,
+      close: async () => {
+        if (ownsDatabase) await database.close();
+      },
+    };
+  } catch (err) {
+    if (ownsDatabase) await database.close();
+    throw err;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * One endpoint's request handler. Everything that depends only on the endpoint (the
+ * parameter parser, the compiled template, the `conn`/`env` context, whether it pages)
+ * is built here once; a request validates, renders, borrows a connection, binds, runs.
+ */
+import type { Context } from 'koa';
+import type { Database, PooledConnection } from '../db/index.js';
+import { bindValues } from '../db/index.js';
+import type { EndpointSpec, ServerSettings } from '../manifest.js';
+import { compileParams } from '../params/index.js';
+import { compileTemplate, renderTemplate, type BoundValue, type CompiledTemplate } from '../template/index.js';
+import { ValidationFailed } from './http-errors.js';
+import { readJsonBody } from './read-json-body.js';
+import { countSql, nextLink, pageSql, pageValues } from './pagination.js';
+import { rowsJson, type RowsJson } from './rows-json.js';
+
+export interface HandlerContext {
+  database: Database;
+  server: ServerSettings;
+  /** Properties of the endpoint's first connection, visible as `conn.*`. */
+  conn: Record<string, unknown>;
+  /** Whitelisted environment, visible as `env.*`. */
+  env: Record<string, unknown>;
+}
+
+/** Query keys every endpoint accepts besides its parameters (format negotiation). */
+export const RESERVED_QUERY_KEYS = ['format'] as const;
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** Enum-validated params with their allowed values: the only request values the template may splice. */
+function enumParams(endpoint: EndpointSpec): Map<string, readonly string[]> {
+  const out = new Map<string, readonly string[]>();
+  for (const p of endpoint.params) {
+    for (const v of p.validators) if (v.type === 'enum') out.set(p.name, v.allowedValues);
+  }
+  return out;
+}
+
+function usesOwnPaging(template: CompiledTemplate): boolean {
+  return template.references.some((r) => r.namespace === 'params' && (r.key === 'limit' || r.key === 'offset'));
+}
+
+async function runRows(lease: PooledConnection, sql: string, values: readonly BoundValue[]): Promise<RowsJson> {
+  const statement = await lease.prepare(sql, { readOnly: true });
+  bindValues(statement, values);
+  return rowsJson(statement, await statement.run());
+}
+
+async function runCount(lease: PooledConnection, sql: string, values: readonly BoundValue[]): Promise<number> {
+  const statement = await lease.prepare(countSql(sql), { readOnly: true });
+  bindValues(statement, values);
+  const result = await statement.run();
+  const total = (await result.getRows())[0]?.[0];
+  return Number(total ?? 0);
+}
+
+export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerContext): (ctx: Context) => Promise<void> {
+  const parser = compileParams(endpoint, deps.server, { reservedQueryKeys: RESERVED_QUERY_KEYS });
+  const template = compileTemplate(endpoint.template.sql, { splice: enumParams(endpoint) });
+  const isRead = endpoint.operation.type === 'read';
+  const paged = endpoint.pagination && isRead;
+  const ownPaging = paged && usesOwnPaging(template);
+  const { database, conn, env } = deps;
+  const pool = database.pool;
+  const bodyLimit = deps.server.bodyLimit;
+
+  return async function handleEndpoint(ctx: Context): Promise<void> {
+    const body = parser.needsBody ? await readJsonBody(ctx, bodyLimit) : undefined;
+    const parsed = parser.parse({ query: ctx.query, path: ctx.params ?? {}, headers: ctx.headers, body });
+    if (!parsed.ok) throw new ValidationFailed(parsed.errors);
+    const params = parsed.values;
+    const { sql, values } = renderTemplate(template, { params, conn, env });
+
+    const lease = await pool.acquire();
+    try {
+      if (!paged) {
+        const text = isRead ? (await runRows(lease, sql, values)).text : await runWrite(lease, endpoint, sql, values, database);
+        ctx.type = JSON_TYPE;
+        ctx.body = text;
+        return;
+      }
+      const limit = Number(params['limit']);
+      const offset = Number(params['offset']);
+      let rows: RowsJson;
+      let total: number | undefined;
+      if (ownPaging) {
+        rows = await runRows(lease, sql, values);
+      } else {
+        rows = await runRows(lease, pageSql(sql, values.length), pageValues(values, limit, offset));
+        total = await runCount(lease, sql, values);
+      }
+      const next = nextLink(ctx.path, ctx.querystring, limit, offset, rows.rowCount, total);
+      if (total !== undefined) ctx.set('X-Total-Count', String(total));
+      ctx.type = JSON_TYPE;
+      ctx.body = `{"data":${rows.text},"next":${JSON.stringify(next)},"total_count":${total === undefined ? 'null' : total}}`;
+    } finally {
+      pool.release(lease);
+    }
+  };
+}
+
+async function runWrite(
+  lease: PooledConnection,
+  endpoint: EndpointSpec,
+  sql: string,
+  values: readonly BoundValue[],
+  database: Database,
+): Promise<string> {
+  const transaction = endpoint.operation.transaction;
+  if (transaction) await lease.connection.run('BEGIN TRANSACTION');
+  try {
+    const statement = await lease.prepare(sql);
+    bindValues(statement, values);
+    const result = await statement.run();
+    const text = endpoint.operation.returnsData
+      ? rowsJson(statement, result).text
+      : JSON.stringify({ rows_affected: result.rowsChanged });
+    if (transaction) await lease.connection.run('COMMIT');
+    return text;
+  } catch (err) {
+    if (transaction) await lease.connection.run('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    database.markDataChanged();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Turns every failure into a JSON body. Client errors say what was wrong; anything
+ * unexpected is a 500 that names only the request id, with the detail in the log.
+ * Also gives router misses (404, 405) a JSON body instead of Koa's plain text.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { Context, Next } from 'koa';
+import { ClientError, ValidationFailed, isValueConversionError } from './http-errors.js';
+import type { Logger } from './logger.js';
+
+interface StatusError {
+  status?: unknown;
+  expose?: unknown;
+  message?: unknown;
+  headers?: unknown;
+}
+
+function statusText(status: number): string {
+  return STATUS_CODES[status] ?? 'Error';
+}
+
+export function errorMiddleware(logger: Logger) {
+  return async function handleErrors(ctx: Context, next: Next): Promise<void> {
+    try {
+      await next();
+      if ((ctx.body === undefined || ctx.body === null) && ctx.status >= 400) {
+        const status = ctx.status;
+        ctx.body = { error: statusText(status) };
+        ctx.status = status;
+      }
+    } catch (err) {
+      const requestId = String(ctx.state['requestId'] ?? '');
+      if (err instanceof ValidationFailed) {
+        ctx.status = 400;
+        ctx.body = { errors: err.errors };
+        return;
+      }
+      if (err instanceof ClientError) {
+        ctx.status = err.status;
+        ctx.body = { error: err.message };
+        return;
+      }
+      if (isValueConversionError(err)) {
+        ctx.status = 400;
+        ctx.body = { errors: [{ field: 'request', message: 'a parameter value does not fit the type the query expects' }] };
+        logger.info('value conversion refused', { request_id: requestId, detail: (err as Error).message });
+        return;
+      }
+      const e = (err ?? {}) as StatusError;
+      // Errors raised by Koa and the router itself (http-errors) carry a safe status.
+      if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) {
+        ctx.status = e.status;
+        ctx.body = { error: typeof e.message === 'string' ? e.message : statusText(e.status) };
+        return;
+      }
+      logger.error('request failed', {
+        request_id: requestId,
+        method: ctx.method,
+        path: ctx.path,
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
+      ctx.status = 500;
+      ctx.body = { error: 'Internal Server Error', request_id: requestId };
+    }
+  };
+}

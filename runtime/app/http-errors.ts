@@ -1,0 +1,35 @@
+/**
+ * Errors a handler throws on purpose. The error middleware turns them into JSON bodies;
+ * anything else becomes a 500 whose detail only reaches the log.
+ */
+import type { FieldError } from '../params/index.js';
+
+/** A client error with a message that is safe to send back. */
+export class ClientError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ClientError';
+  }
+}
+
+/** A request whose parameters failed validation: 400 naming every failing field. */
+export class ValidationFailed extends Error {
+  readonly status = 400;
+  constructor(readonly errors: FieldError[]) {
+    super('request validation failed');
+    this.name = 'ValidationFailed';
+  }
+}
+
+/**
+ * DuckDB refused a bound value (e.g. text that is no DATE, a number beyond INTEGER).
+ * The request is at fault, not the server, so this is a 400 too.
+ */
+export function isValueConversionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const m = err.message;
+  return m.startsWith('Conversion Error') || m.startsWith('Out of Range Error');
+}

@@ -1,0 +1,99 @@
+/**
+ * The HTTP listener, kept apart from the app it serves so the app can be replaced while
+ * the port stays open (`flapi dev` reloads, artifact swaps). Each app generation counts
+ * its in-flight requests; a replaced one is closed only once they have finished.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FlapiApp } from './create-app.js';
+
+export interface ListenOptions {
+  port: number;
+  host: string;
+}
+
+export interface HttpServerHandle {
+  /** Base URL, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  /** The app answering new requests. */
+  readonly current: FlapiApp;
+  /** Routes new requests to `next`; resolves when the old app has drained and closed. */
+  swap(next: FlapiApp): Promise<void>;
+  /** Stops accepting, lets in-flight requests finish, closes the app. */
+  close(): Promise<void>;
+}
+
+interface Generation {
+  app: FlapiApp;
+  handle: (req: IncomingMessage, res: ServerResponse) => void;
+  active: number;
+  idle: (() => void) | undefined;
+}
+
+function generation(app: FlapiApp): Generation {
+  return { app, handle: app.app.callback(), active: 0, idle: undefined };
+}
+
+function whenIdle(gen: Generation): Promise<void> {
+  if (gen.active === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    gen.idle = resolve;
+  });
+}
+
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function serveApp(initial: FlapiApp, options: ListenOptions): Promise<HttpServerHandle> {
+  let current = generation(initial);
+  let closing: Promise<void> | undefined;
+
+  const server = createServer((req, res) => {
+    const gen = current;
+    gen.active++;
+    res.once('close', () => {
+      gen.active--;
+      if (gen.active === 0 && gen.idle !== undefined) gen.idle();
+    });
+    gen.handle(req, res);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${displayHost(options.host)}:${port}`,
+    port,
+    server,
+    get current() {
+      return current.app;
+    },
+    async swap(next) {
+      const old = current;
+      current = generation(next);
+      await whenIdle(old);
+      await old.app.close();
+    },
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await whenIdle(current);
+        server.closeAllConnections();
+        await stopped;
+        await current.app.close();
+      })();
+      return closing;
+    },
+  };
+}

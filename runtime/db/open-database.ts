@@ -1,0 +1,119 @@
+/**
+ * Opens the one DuckDB instance a server uses and its pool of connections. Connection
+ * `init` SQL runs once here (it sets up views, attachments and extensions for the whole
+ * instance), never per request.
+ */
+import { availableParallelism } from 'node:os';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { Manifest } from '../manifest.js';
+import type { BoundValue } from '../template/index.js';
+import { bindValues } from './bind-values.js';
+import { ConnectionPool, pooledConnection, type PooledConnection, type PrepareFn } from './connection-pool.js';
+import { renderInit } from './render-init.js';
+import { whitelistedEnv } from './whitelisted-env.js';
+
+export type { PrepareFn };
+
+export interface QueryResult {
+  columns: { name: string; type: string }[];
+  rows: Record<string, unknown>[];
+}
+
+export interface Database {
+  readonly instance: DuckDBInstance;
+  readonly pool: ConnectionPool;
+  /** Changes whenever the served data changes; response caches key on it. */
+  readonly dataVersion: number;
+  markDataChanged(): void;
+  withConnection<T>(fn: (conn: DuckDBConnection, prepare: PrepareFn) => Promise<T>): Promise<T>;
+  query(sql: string, values?: readonly BoundValue[]): Promise<QueryResult>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Connections in the pool; default `server.poolSize`, or the number of cores when that is 0. */
+  poolSize?: number;
+  /** Prepared statements kept per connection. */
+  statementCacheSize?: number;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+function instanceOptions(manifest: Manifest): Record<string, string> {
+  const options: Record<string, string> = {};
+  for (const [key, value] of Object.entries(manifest.duckdb.settings)) options[key] = String(value);
+  // Never fetch extensions over the network behind a user's back.
+  options['autoinstall_known_extensions'] ??= 'false';
+  return options;
+}
+
+async function runInit(manifest: Manifest, connection: DuckDBConnection, env: Record<string, string>): Promise<void> {
+  for (const spec of Object.values(manifest.connections)) {
+    if (spec.init === undefined || spec.init.trim() === '') continue;
+    try {
+      await connection.run(renderInit(spec.init, spec.properties, env));
+    } catch (err) {
+      throw new Error(`init of connection "${spec.name}" failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}
+
+export async function openDatabase(manifest: Manifest, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const size = Math.max(1, options.poolSize ?? (manifest.server.poolSize || availableParallelism()));
+  const cacheSize = Math.max(4, options.statementCacheSize ?? 256);
+  const env = whitelistedEnv(manifest.environmentWhitelist, options.env);
+  const instance = await DuckDBInstance.create(manifest.duckdb.dbPath ?? ':memory:', instanceOptions(manifest));
+  const members: PooledConnection[] = [];
+  try {
+    for (let i = 0; i < size; i++) {
+      members.push(pooledConnection(await instance.connect(), cacheSize));
+    }
+    await runInit(manifest, members[0]!.connection, env);
+  } catch (err) {
+    for (const m of members) m.connection.closeSync();
+    instance.closeSync();
+    throw err;
+  }
+  const pool = new ConnectionPool(members);
+  let dataVersion = 1;
+  let closing: Promise<void> | undefined;
+
+  const withConnection = async <T>(fn: (conn: DuckDBConnection, prepare: PrepareFn) => Promise<T>): Promise<T> => {
+    const lease = await pool.acquire();
+    try {
+      return await fn(lease.connection, lease.prepare);
+    } finally {
+      pool.release(lease);
+    }
+  };
+
+  return {
+    instance,
+    pool,
+    get dataVersion() {
+      return dataVersion;
+    },
+    markDataChanged() {
+      dataVersion++;
+    },
+    withConnection,
+    query: (sql, values = []) =>
+      withConnection(async (_conn, prepare) => {
+        const statement = await prepare(sql);
+        bindValues(statement, values);
+        const reader = await statement.runAndReadAll();
+        const columns = reader.columnNames().map((name, i) => ({ name, type: reader.columnType(i).toString() }));
+        return { columns, rows: reader.getRowObjectsJS() as Record<string, unknown>[] };
+      }),
+    close() {
+      closing ??= (async () => {
+        await pool.drain();
+        for (const m of members) {
+          m.statements.clear();
+          m.connection.closeSync();
+        }
+        instance.closeSync();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Prepared statements of one connection, keyed by SQL text, least recently used evicted.
+ * A template renders the same SQL for the same section outcomes, so a handful of entries
+ * per endpoint covers every request. Whether a statement is a plain SELECT is learned at
+ * prepare time and kept with it, so the read-only check costs nothing per request.
+ */
+import { StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+
+export class NotAReadError extends Error {
+  constructor() {
+    super('a read endpoint may only run a SELECT statement');
+    this.name = 'NotAReadError';
+  }
+}
+
+interface Entry {
+  statement: DuckDBPreparedStatement;
+  isSelect: boolean;
+}
+
+export class StatementCache {
+  private readonly entries = new Map<string, Entry>();
+  /** Statements prepared (cache misses), for tests and metrics. */
+  prepared = 0;
+
+  constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly capacity: number,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  async prepare(sql: string, readOnly = false): Promise<DuckDBPreparedStatement> {
+    let entry = this.entries.get(sql);
+    if (entry !== undefined) {
+      // Re-insert so Map order stays least-recently-used first.
+      this.entries.delete(sql);
+      this.entries.set(sql, entry);
+    } else {
+      const statement = await this.connection.prepare(sql);
+      this.prepared++;
+      entry = { statement, isSelect: statement.statementType === StatementType.SELECT };
+      this.entries.set(sql, entry);
+      if (this.entries.size > this.capacity) this.evictOldest();
+    }
+    if (readOnly && !entry.isSelect) throw new NotAReadError();
+    return entry.statement;
+  }
+
+  private evictOldest(): void {
+    const oldest = this.entries.keys().next();
+    if (oldest.done === true) return;
+    const entry = this.entries.get(oldest.value)!;
+    this.entries.delete(oldest.value);
+    entry.statement.destroySync();
+  }
+
+  clear(): void {
+    for (const entry of this.entries.values()) entry.statement.destroySync();
+    this.entries.clear();
+  }
+}
