@@ -1,0 +1,105 @@
+import { compileTemplate, TemplateSyntaxError, type CompiledTemplate, type TemplateReference } from '../../runtime/template/index.js';
+import type { EndpointSpec } from '../../runtime/manifest.js';
+import type { ProjectEnvironment } from '../config/environment.js';
+import type { CompiledEndpoint } from '../config/normalise-endpoint.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+
+export interface CheckedTemplates {
+  main?: CompiledTemplate;
+  cache?: CompiledTemplate;
+}
+
+/** Enum-validated params with their allowed values: the only request values that may become SQL text. */
+export function spliceMap(spec: EndpointSpec): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const param of spec.params) {
+    const enumValidator = param.validators.find((v) => v.type === 'enum');
+    if (enumValidator?.type === 'enum') out.set(param.name, enumValidator.allowedValues);
+  }
+  return out;
+}
+
+/** Parses an endpoint's templates and checks every tag against what the endpoint declares. */
+export function checkTemplates(endpoint: CompiledEndpoint, env: ProjectEnvironment, connectionProperties: readonly string[], diagnostics: Diagnostic[]): CheckedTemplates {
+  const { spec } = endpoint;
+  const out: CheckedTemplates = {};
+  const context = { endpoint, env, connectionProperties, diagnostics };
+  if (endpoint.templatePath && spec.template.sql !== '') {
+    out.main = parse(spec.template.sql, endpoint.templatePath, spliceMap(spec), diagnostics);
+    out.main?.references.forEach((ref) => checkReference(ref, endpoint.templatePath!, false, context));
+  }
+  if (endpoint.cacheTemplatePath && spec.cache?.template?.sql) {
+    out.cache = parse(spec.cache.template.sql, endpoint.cacheTemplatePath, new Map(), diagnostics);
+    out.cache?.references.forEach((ref) => checkReference(ref, endpoint.cacheTemplatePath!, true, context));
+  }
+  return out;
+}
+
+function parse(sql: string, file: string, splice: Map<string, string[]>, diagnostics: Diagnostic[]): CompiledTemplate | undefined {
+  try {
+    return compileTemplate(sql, { splice });
+  } catch (err) {
+    if (!(err instanceof TemplateSyntaxError)) throw err;
+    diagnostics.push({ severity: 'error', file, line: err.line, column: err.column, code: 'template-syntax',
+      message: `template syntax error: ${err.message}` });
+    return undefined;
+  }
+}
+
+interface ReferenceContext {
+  endpoint: CompiledEndpoint;
+  env: ProjectEnvironment;
+  connectionProperties: readonly string[];
+  diagnostics: Diagnostic[];
+}
+
+function checkReference(ref: TemplateReference, file: string, isCacheTemplate: boolean, context: ReferenceContext): void {
+  const { spec } = context.endpoint;
+  const at = { file, line: ref.line, column: ref.column };
+  const yaml = spec.file;
+  const push = (severity: Diagnostic['severity'], code: string, message: string) =>
+    context.diagnostics.push({ severity, ...at, code, message });
+  if (ref.path === '.' || (ref.placement === 'section' && ref.namespace === undefined)) return;
+  switch (ref.namespace) {
+    case 'params': {
+      if (ref.key === undefined) return;
+      if (isCacheTemplate) {
+        push('error', 'cache-template-params', `cache template uses ${ref.path}, but a cache refresh has no request parameters; use cache.*, conn.* or env.* instead`);
+        return;
+      }
+      const param = spec.params.find((p) => p.name === ref.key);
+      const paging = spec.pagination && (ref.key === 'limit' || ref.key === 'offset');
+      if (!param && !paging) {
+        push('error', 'param-undeclared', `template uses ${ref.path}, but \`${ref.key}\` is not declared; add \`- field-name: ${ref.key}\` under \`request:\` in ${yaml}`);
+        return;
+      }
+      if (ref.placement === 'identifier' && !param?.validators.some((v) => v.type === 'enum')) {
+        push('error', 'param-as-sql-text', `${ref.path} stands where SQL text is expected (an identifier or after ORDER BY/GROUP BY/FROM/JOIN), but \`${ref.key}\` is not enum-validated; add an \`enum\` validator with \`allowedValues\` to \`${ref.key}\` in ${yaml}`);
+      }
+      return;
+    }
+    case 'auth':
+      if (ref.placement === 'identifier') {
+        push('error', 'auth-as-sql-text', `${ref.path} stands where SQL text is expected; auth values are bound as parameters, so compare them as values instead (e.g. \`WHERE owner = {{${ref.path}}}\`)`);
+      }
+      return;
+    case 'env':
+      if (ref.key !== undefined && !context.env.allows(ref.key)) {
+        push('warning', 'env-not-whitelisted', `${ref.path} is not whitelisted and renders empty; add a pattern matching ${ref.key} to \`template.environment-whitelist\` in flapi.yaml`);
+      }
+      return;
+    case 'conn':
+      if (ref.key !== undefined && !context.connectionProperties.includes(ref.key)) {
+        const connection = spec.connection[0] ?? '(none)';
+        push('warning', 'conn-property-missing', `${ref.path} is not a property of connection \`${connection}\` and renders empty; add \`${ref.key}\` under its \`properties:\` in flapi.yaml`);
+      }
+      return;
+    case 'cache':
+      if (!spec.cache) {
+        push('warning', 'cache-undeclared', `${ref.path} is used but the endpoint has no \`cache:\` block, so it renders empty; add a cache block to ${yaml}`);
+      }
+      return;
+    default:
+      push('warning', 'unknown-namespace', `{{${ref.path}}} reads no known namespace and renders empty; use params.*, conn.*, env.*, auth.* or cache.*`);
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Maps a DuckDB error on rendered SQL back to the template. DuckDB names the rendered line
+ * (`LINE 3: ...`) and marks the failing token with a caret; sections may have dropped
+ * lines and tags were replaced by `$n` or text, so the template line is found by matching
+ * the line's text with tags and placeholders taken out.
+ */
+export interface TemplatePosition {
+  line: number;
+  column: number;
+}
+
+export function templatePositionOf(message: string, renderedSql: string, template: string): TemplatePosition {
+  const match = /LINE (\d+): ?(.*)\n(\s*)\^/.exec(message);
+  if (!match) return { line: 1, column: 1 };
+  const renderedLine = Number(match[1]);
+  const shown = match[2]!;
+  const caret = match[3]!.length - `LINE ${match[1]}: `.length;
+  const renderedLines = renderedSql.split('\n');
+  const templateLines = template.split('\n');
+  const line = matchLine(renderedLines[renderedLine - 1] ?? shown, renderedLine, templateLines);
+  const token = /^[A-Za-z0-9_."]+/.exec(shown.slice(Math.max(caret, 0)))?.[0];
+  const at = token ? (templateLines[line - 1] ?? '').indexOf(token) : -1;
+  return { line, column: at >= 0 ? at + 1 : 1 };
+}
+
+function skeleton(text: string): string {
+  return text.replace(/\{\{[^}]*\}\}\}?/g, '').replace(/\$\d+/g, '').replace(/\s+/g, '');
+}
+
+/** Template lines never come after the rendered ones end: a section only removes lines. */
+function matchLine(rendered: string, renderedLine: number, templateLines: string[]): number {
+  const wanted = skeleton(rendered);
+  if (wanted !== '') {
+    for (let i = renderedLine - 1; i < templateLines.length; i++) {
+      if (skeleton(templateLines[i]!) === wanted) return i + 1;
+    }
+    const loose = templateLines.findIndex((l) => skeleton(l) !== '' && wanted.includes(skeleton(l)));
+    if (loose >= 0) return loose + 1;
+  }
+  return Math.min(renderedLine, templateLines.length);
+}
