@@ -40,6 +40,9 @@ export async function main(argv: string[]): Promise<number> {
     .description('run endpoint test cases against fixture data')
     .argument('[dir]', 'project folder', '.')
     .option('-c, --config <file>', 'path to flapi.yaml')
+    .option('--reporter <name>', 'pretty (default) or junit', 'pretty')
+    .option('-o, --output <file>', 'write the report to a file')
+    .option('-u, --update', 'rewrite the expected rows of failing cases with the actual rows')
     .action(run(() => import('./commands/test.js')));
 
   program
