@@ -24,6 +24,8 @@ export interface CompileResult {
   diagnostics: Diagnostic[];
   /** Absolute paths of every file read, for watchers. */
   files: string[];
+  /** Endpoint files found, also when errors leave no manifest (for summaries). */
+  endpointCount: number;
 }
 
 /** The compiler pipeline: find → load (substitute, parse) → normalise → check → dry-run → manifest. */
@@ -34,10 +36,10 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
   const found = findConfig({ dir: options.dir, config: options.config, env });
   if ('error' in found) {
     diagnostics.push({ severity: 'error', file: options.config ?? options.dir ?? '.', line: 1, column: 1, code: 'config-missing', message: found.error });
-    return finish(undefined, diagnostics, files);
+    return finish(undefined, diagnostics, files, 0);
   }
   const project = loadProject(found.file, env, diagnostics, files);
-  if (!project) return finish(undefined, diagnostics, files);
+  if (!project) return finish(undefined, diagnostics, files, 0);
 
   const config = normaliseConfig(project, diagnostics);
   const connectionNames = Object.keys(config.connections);
@@ -47,13 +49,13 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
   const manifest: Manifest = { ...config, endpoints: endpoints.map((e) => e.spec) };
 
   await checkProject({ project, manifest, endpoints, diagnostics, dryRun: options.dryRun !== false });
-  return finish(hasErrors(diagnostics) ? undefined : manifest, diagnostics, files);
+  return finish(hasErrors(diagnostics) ? undefined : manifest, diagnostics, files, project.endpoints.length);
 }
 
-function finish(manifest: Manifest | undefined, diagnostics: Diagnostic[], files: Set<string>): CompileResult {
+function finish(manifest: Manifest | undefined, diagnostics: Diagnostic[], files: Set<string>, endpointCount: number): CompileResult {
   const cwd = process.cwd();
   const shown = sortDiagnostics(diagnostics).map((d) => ({ ...d, file: displayPath(d.file, cwd) }));
-  return { manifest, diagnostics: shown, files: [...files] };
+  return { manifest, diagnostics: shown, files: [...files], endpointCount };
 }
 
 function displayPath(file: string, cwd: string): string {

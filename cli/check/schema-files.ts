@@ -1,16 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../config/package-root.js';
 
-/** The folder of the shipped JSON Schemas, found from this module both in source and in dist/. */
+/** The folder of the JSON Schemas shipped in the package. */
 export function schemasDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'schemas');
-    if (existsSync(join(candidate, 'flapi.schema.json'))) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error('flapi: the schemas/ folder is missing from the installed package');
+  return join(packageRoot(), 'schemas');
 }
 
 export function readSchema(name: 'flapi.schema.json' | 'endpoint.schema.json'): Record<string, unknown> {
