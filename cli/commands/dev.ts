@@ -1,5 +1,37 @@
-import { notBuilt } from './not-built.js';
+import { startDevSession } from '../dev/dev-session.js';
 
-export async function run(): Promise<number> {
-  return notBuilt('dev');
+export interface DevOptions {
+  config?: string;
+  port?: string;
+  host?: string;
+  watch?: boolean;
+}
+
+/**
+ * `flapi dev [dir]`: serve the project and reload on every change. SIGTERM or SIGINT
+ * stops accepting connections, lets in-flight requests finish and closes DuckDB.
+ */
+export async function run(dir: string, options: DevOptions): Promise<number> {
+  let session;
+  try {
+    session = await startDevSession({ dir, ...options });
+  } catch (e) {
+    process.stderr.write(`flapi dev: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const active = session;
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      process.stderr.write(`flapi dev: ${signal}, finishing in-flight requests\n`);
+      active.close().then(resolve, (e: unknown) => {
+        process.stderr.write(`flapi dev: shutdown failed: ${(e as Error).message}\n`);
+        resolve();
+      });
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  return 0;
 }
