@@ -1,0 +1,47 @@
+/**
+ * DuckDB's own export speed for the rows of the export scenario: `COPY (SELECT ...) TO
+ * '/dev/null'` in this process, no HTTP and no JavaScript per row. The export scenarios
+ * are reported beside it in rows/s.
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+import { createFlightsTableSql, FLIGHT_COUNT, OFFLINE_DUCKDB_OPTIONS } from './flights-table.js';
+
+export interface CopyTiming {
+  format: 'csv' | 'json';
+  rows: number;
+  /** Median over the runs. */
+  ms: number;
+  rowsPerSec: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+export async function measureDuckdbCopy(rows: number, runs: number): Promise<CopyTiming[]> {
+  const instance = await DuckDBInstance.create(':memory:', OFFLINE_DUCKDB_OPTIONS);
+  const connection = await instance.connect();
+  try {
+    await connection.run(createFlightsTableSql());
+    const timings: CopyTiming[] = [];
+    for (const format of ['csv', 'json'] as const) {
+      const samples: number[] = [];
+      for (let i = 0; i <= runs; i++) {
+        const start = Math.floor(Math.random() * (FLIGHT_COUNT - rows));
+        const sql = `COPY (SELECT id, date, delay, distance, origin, destination FROM flights
+          WHERE id > ${start} ORDER BY id LIMIT ${rows}) TO '/dev/null' (FORMAT ${format})`;
+        const t0 = performance.now();
+        await connection.run(sql);
+        // The first run warms the buffers and is not counted.
+        if (i > 0) samples.push(performance.now() - t0);
+      }
+      const ms = median(samples);
+      timings.push({ format, rows, ms, rowsPerSec: rows / (ms / 1000) });
+    }
+    return timings;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * One measured load run with autocannon in this process (no workers: the machine has two
+ * cores and the server needs one of them). A short warm-up run is thrown away first, so
+ * JIT compilation, prepared statements and DuckDB's buffers are hot when the clock starts.
+ */
+import autocannon from 'autocannon';
+
+export interface LoadPlan {
+  baseUrl: string;
+  /** A fixed path, or a function returning a fresh path for each request. */
+  path: string | (() => string);
+  connections: number;
+  seconds: number;
+  warmupSeconds: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  seconds: number;
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Connection errors, timeouts included. */
+  errors: number;
+  non2xx: number;
+}
+
+function options(plan: LoadPlan, seconds: number): autocannon.Options {
+  const { path } = plan;
+  const base: autocannon.Options = {
+    url: plan.baseUrl,
+    connections: plan.connections,
+    pipelining: 1,
+    duration: seconds,
+    timeout: 10,
+    workers: 0,
+  };
+  if (typeof path === 'string') return { ...base, url: plan.baseUrl + path };
+  return {
+    ...base,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (request) => ({ ...request, path: path() }),
+      },
+    ],
+  };
+}
+
+function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+/**
+ * When autocannon stops it drops its sockets, but the server still works off the requests
+ * already queued for a DuckDB connection. One request sent afterwards queues behind them
+ * (the pool is first come, first served), so its answer means the backlog is gone and
+ * none of the warm-up's work is counted in the measured run.
+ */
+async function drain(plan: LoadPlan): Promise<void> {
+  const path = typeof plan.path === 'string' ? plan.path : plan.path();
+  try {
+    const response = await fetch(plan.baseUrl + path, { signal: AbortSignal.timeout(60_000) });
+    await response.arrayBuffer();
+  } catch {
+    // The measured run reports whatever is wrong with the server.
+  }
+}
+
+export async function measureLoad(plan: LoadPlan): Promise<LoadResult> {
+  if (plan.warmupSeconds > 0) {
+    await run(options(plan, plan.warmupSeconds));
+    await drain(plan);
+  }
+  const result = await run(options(plan, plan.seconds));
+  const total = result.requests.total;
+  const seconds = result.duration > 0 ? result.duration : plan.seconds;
+  return {
+    requests: total,
+    seconds,
+    reqPerSec: total / seconds,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * Turns one run's measurements into the markdown report: throughput as ratios to the
+ * floor (a) and to the hand-written server (b), exports beside DuckDB's own COPY, start-up
+ * and memory per server, CLI timings, and the performance targets with ✓/✗.
+ */
+import type { CliTiming } from './cli-timing.js';
+import type { CopyTiming } from './duckdb-copy.js';
+import type { RunSettings, ScenarioOutcome } from './run-scenario.js';
+import type { ScenarioRole } from './scenarios.js';
+
+export interface ServerOutcome {
+  id: string;
+  label: string;
+  startupMs?: number;
+  peakRssMib?: number;
+  unavailable?: string;
+  scenarios: ScenarioOutcome[];
+}
+
+export interface BenchResults {
+  startedAt: string;
+  quick: boolean;
+  settings: RunSettings;
+  machine: string;
+  durationMs: number;
+  servers: ServerOutcome[];
+  copy: CopyTiming[];
+  tools: CliTiming[];
+}
+
+const NA = 'n/a (not available)';
+
+const fmt = (value: number, digits = 0): string =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+const ratio = (value: number, base: number | undefined): string => (base ? `${fmt(value / base, 2)}×` : '–');
+
+function reqPerSecOf(results: BenchResults, role: ScenarioRole): number | undefined {
+  for (const server of results.servers) {
+    for (const outcome of server.scenarios) {
+      if (outcome.scenario.role === role && 'load' in outcome) return outcome.load.reqPerSec;
+    }
+  }
+  return undefined;
+}
+
+function throughputTable(results: BenchResults, floor?: number, baseline?: number): string[] {
+  const lines = [
+    '| Scenario | req/s | p50 ms | p99 ms | errors / non-2xx | × (a) | × (b) | rows/s |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const server of results.servers) {
+    for (const outcome of server.scenarios) {
+      const { scenario } = outcome;
+      if (!('load' in outcome)) {
+        lines.push(`| ${scenario.label} | ${NA} | | | | | | |`);
+        continue;
+      }
+      const { load } = outcome;
+      const rows = scenario.rowsPerRequest ? fmt(load.reqPerSec * scenario.rowsPerRequest) : '';
+      lines.push(
+        `| ${scenario.label} | ${fmt(load.reqPerSec)} | ${fmt(load.p50Ms)} | ${fmt(load.p99Ms)} | ` +
+          `${load.errors} / ${load.non2xx} | ${ratio(load.reqPerSec, floor)} | ${ratio(load.reqPerSec, baseline)} | ${rows} |`,
+      );
+    }
+  }
+  return lines;
+}
+
+function notAvailableNotes(results: BenchResults): string[] {
+  const notes: string[] = [];
+  for (const server of results.servers) {
+    if (server.unavailable) notes.push(`- ${server.label}: ${server.unavailable}`);
+    else for (const o of server.scenarios) if ('unavailable' in o) notes.push(`- ${o.scenario.label}: ${o.unavailable}`);
+  }
+  return notes.length ? ['', 'Not available in this run:', '', ...notes] : [];
+}
+
+function exportSection(results: BenchResults): string[] {
+  const copyCsv = results.copy.find((c) => c.format === 'csv');
+  const lines = ['## Exports beside DuckDB', ''];
+  for (const c of results.copy) {
+    lines.push(`- DuckDB \`COPY (SELECT … LIMIT ${fmt(c.rows)}) TO '/dev/null' (FORMAT ${c.format})\` in-process: ` +
+      `${fmt(c.ms, 1)} ms, ${fmt(c.rowsPerSec)} rows/s`);
+  }
+  for (const server of results.servers) {
+    for (const o of server.scenarios) {
+      if (!o.scenario.rowsPerRequest) continue;
+      if (!('load' in o)) {
+        lines.push(`- ${o.scenario.label}: ${NA}`);
+        continue;
+      }
+      const rowsPerSec = o.load.reqPerSec * o.scenario.rowsPerRequest;
+      lines.push(`- ${o.scenario.label}: ${fmt(rowsPerSec)} rows/s (${o.scenario.connections} connections), ` +
+        `${copyCsv ? ratio(rowsPerSec, copyCsv.rowsPerSec) : '–'} of COPY csv`);
+    }
+  }
+  return lines;
+}
+
+function serverTable(results: BenchResults): string[] {
+  const lines = ['| Server | start-up to first 200 | peak RSS (VmHWM) |', '|---|---:|---:|'];
+  for (const s of results.servers) {
+    if (s.unavailable) lines.push(`| ${s.label} | ${NA} | |`);
+    else lines.push(`| ${s.label} | ${s.startupMs === undefined ? '–' : `${fmt(s.startupMs)} ms`} | ` +
+      `${s.peakRssMib === undefined ? '–' : `${fmt(s.peakRssMib)} MiB`} |`);
+  }
+  return lines;
+}
+
+function toolTable(results: BenchResults): string[] {
+  const lines = ['| Command | wall clock | result |', '|---|---:|---|'];
+  for (const t of results.tools) {
+    const ok = t.exitCode === 0;
+    lines.push(`| \`${t.command}\` | ${ok ? `${fmt(t.ms)} ms` : NA} | ${ok ? 'ok' : `exit ${t.exitCode}: ${t.lastLine.replaceAll('|', '\\|')}`} |`);
+  }
+  return lines;
+}
+
+function target(label: string, measured: number | undefined, bar: number, unit: string, atMost = false): string {
+  if (measured === undefined) return `- – ${label}: ${NA}`;
+  const ok = atMost ? measured <= bar : measured >= bar;
+  return `- ${ok ? '✓' : '✗'} ${label}: ${fmt(measured, unit === '×' ? 2 : 0)}${unit}`;
+}
+
+function targets(results: BenchResults, floor?: number, baseline?: number): string[] {
+  const repeated = reqPerSecOf(results, 'repeated');
+  const distinct = reqPerSecOf(results, 'distinct-point');
+  let errors = 0;
+  for (const s of results.servers) for (const o of s.scenarios) if ('load' in o) errors += o.load.errors + o.load.non2xx;
+  const built = results.servers.find((s) => s.id === 'flapi-built');
+  return [
+    target('repeated reads (response cache) ≥ 0.7 × (a)', repeated && floor ? repeated / floor : undefined, 0.7, '×'),
+    target('distinct point lookups ≥ 1.0 × (b)', distinct && baseline ? distinct / baseline : undefined, 1.0, '×'),
+    `- ${errors === 0 ? '✓' : '✗'} zero errors: ${errors} errors / non-2xx over all measured scenarios`,
+    target('built server cold start < 500 ms', built?.unavailable ? undefined : built?.startupMs, 500, ' ms', true),
+  ];
+}
+
+export function renderReport(results: BenchResults): string {
+  const floor = reqPerSecOf(results, 'floor');
+  const baseline = reqPerSecOf(results, 'baseline-point');
+  const mode = results.quick ? 'quick (development) run' : 'full run';
+  return [
+    '# flapi benchmark',
+    '',
+    `${results.startedAt} · ${mode} · ${results.machine} · ${results.settings.seconds} s per scenario after ` +
+      `${results.settings.warmupSeconds} s warm-up · autocannon in-process, 1 worker · everything on 127.0.0.1 · ` +
+      `whole run ${fmt(results.durationMs / 1000, 1)} s · latencies at autocannon's 1 ms resolution`,
+    '',
+    '## Throughput',
+    '',
+    ...throughputTable(results, floor, baseline),
+    ...notAvailableNotes(results),
+    '',
+    ...exportSection(results),
+    '',
+    '## Servers',
+    '',
+    ...serverTable(results),
+    '',
+    '## Tooling',
+    '',
+    ...toolTable(results),
+    '',
+    '## Targets',
+    '',
+    ...targets(results, floor, baseline),
+    '',
+  ].join('\n');
+}

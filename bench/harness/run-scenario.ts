@@ -1,0 +1,51 @@
+/**
+ * Measures one scenario on a running server. A single probe request first checks that
+ * the feature exists (a 2xx with the expected Content-Type); a 404 or 406 means it has
+ * not landed yet, which is reported as "not available" instead of failing the run.
+ */
+import { measureLoad, type LoadResult } from './load-test.js';
+import type { Scenario } from './scenarios.js';
+
+export type ScenarioOutcome =
+  | { scenario: Scenario; load: LoadResult }
+  | { scenario: Scenario; unavailable: string };
+
+export interface RunSettings {
+  seconds: number;
+  warmupSeconds: number;
+}
+
+export function resolvePath(scenario: Scenario): string {
+  return typeof scenario.path === 'string' ? scenario.path : scenario.path();
+}
+
+async function probe(baseUrl: string, scenario: Scenario): Promise<string | undefined> {
+  const path = resolvePath(scenario);
+  try {
+    const response = await fetch(baseUrl + path, { signal: AbortSignal.timeout(30_000) });
+    const body = await response.text();
+    if (response.status < 200 || response.status > 299) {
+      return `HTTP ${response.status} on ${path}: ${body.replace(/\s+/g, ' ').slice(0, 120)}`;
+    }
+    const type = response.headers.get('content-type') ?? '';
+    if (scenario.expectContentType && !type.startsWith(scenario.expectContentType)) {
+      return `answers ${type || 'no Content-Type'}, not ${scenario.expectContentType}`;
+    }
+    return undefined;
+  } catch (err) {
+    return `probe failed: ${(err as Error).message}`;
+  }
+}
+
+export async function runScenario(baseUrl: string, scenario: Scenario, settings: RunSettings): Promise<ScenarioOutcome> {
+  const missing = await probe(baseUrl, scenario);
+  if (missing !== undefined) return { scenario, unavailable: missing };
+  const load = await measureLoad({
+    baseUrl,
+    path: scenario.path,
+    connections: scenario.connections,
+    seconds: settings.seconds,
+    warmupSeconds: settings.warmupSeconds,
+  });
+  return { scenario, load };
+}

@@ -1,0 +1,105 @@
+/**
+ * Every server the bench measures, in the order it measures them. A server that cannot
+ * be started yet (a command not built, a build that produced nothing runnable) says why,
+ * and its scenarios are reported as not available; adding a server is adding an entry.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from './flights-table.js';
+import { baselineScenarios, exportScenarios, flightsScenarios, helloScenarios, type Scenario } from './scenarios.js';
+import type { LaunchSpec } from './server-process.js';
+
+export interface BenchContext {
+  /** Output folder of `flapi build examples/flights`, when that build succeeded. */
+  builtDir?: string;
+  /** Node options for the flapi servers (e.g. `--cpu-prof`), passed through NODE_OPTIONS. */
+  flapiNodeOptions?: string;
+}
+
+export interface ServerEntry {
+  id: string;
+  label: string;
+  /** A launch spec, or the reason this server cannot run in this checkout. */
+  prepare(context: BenchContext): LaunchSpec | { unavailable: string };
+  portFlag(port: number): string[];
+  scenarios: Scenario[];
+}
+
+const TSX = ['--import', 'tsx'];
+
+function flapiEnv(context: BenchContext): Record<string, string> {
+  const env: Record<string, string> = { FLAPI_HOST: '127.0.0.1', FLAPI_LOG_LEVEL: 'warn' };
+  if (context.flapiNodeOptions) env['NODE_OPTIONS'] = context.flapiNodeOptions;
+  return env;
+}
+
+function flapiDev(project: string, readyPath: string, context: BenchContext): LaunchSpec | { unavailable: string } {
+  if (!existsSync(join(REPO_ROOT, 'dist/cli/main.js'))) return { unavailable: 'dist/ is missing (npm run build failed)' };
+  return {
+    args: ['bin/flapi.js', 'dev', project],
+    env: flapiEnv(context),
+    cwd: REPO_ROOT,
+    readyPath,
+    startTimeoutMs: 60_000,
+  };
+}
+
+/** Where a built server may keep its entry point; the first that exists is started. */
+const BUILT_ENTRIES = ['dist/server.js', 'server.js', 'dist/index.js', 'index.js', 'dist/main.js', 'main.js'];
+
+export const SERVERS: ServerEntry[] = [
+  {
+    id: 'koa-hello',
+    label: '(a) bare Koa hello world',
+    prepare: () => ({ args: [...TSX, 'bench/servers/koa-hello.ts'], cwd: REPO_ROOT, readyPath: '/', startTimeoutMs: 30_000 }),
+    portFlag: () => [],
+    scenarios: helloScenarios,
+  },
+  {
+    id: 'koa-duckdb',
+    label: '(b) hand-written Koa + DuckDB',
+    prepare: () => ({
+      args: [...TSX, 'bench/servers/koa-duckdb.ts'],
+      // The same number of connections as flapi's default pool (one per core).
+      env: { POOL_SIZE: String(availableParallelism()) },
+      cwd: REPO_ROOT,
+      readyPath: '/flights/1',
+      startTimeoutMs: 60_000,
+    }),
+    portFlag: () => [],
+    scenarios: baselineScenarios,
+  },
+  {
+    id: 'flapi-dev',
+    label: '(c) flapi dev examples/flights',
+    prepare: (context) => flapiDev('examples/flights', '/flights/1', context),
+    portFlag: (port) => ['--port', String(port)],
+    scenarios: flightsScenarios('flapi dev'),
+  },
+  {
+    id: 'flapi-dev-export',
+    label: '(c) flapi dev bench/projects/flights-export',
+    prepare: (context) => flapiDev('bench/projects/flights-export', '/export/flights?start=2999990', context),
+    portFlag: (port) => ['--port', String(port)],
+    scenarios: exportScenarios('flapi dev'),
+  },
+  {
+    id: 'flapi-built',
+    label: '(c) built server (flapi build examples/flights)',
+    prepare: (context) => {
+      if (context.builtDir === undefined) return { unavailable: '`flapi build` is not available yet' };
+      const entry = BUILT_ENTRIES.find((candidate) => existsSync(join(context.builtDir!, candidate)));
+      if (entry === undefined) return { unavailable: `no entry point (${BUILT_ENTRIES.join(', ')}) in the build output` };
+      return {
+        args: [join(context.builtDir, entry)],
+        env: flapiEnv(context),
+        cwd: context.builtDir,
+        readyPath: '/flights/1',
+        startTimeoutMs: 60_000,
+      };
+    },
+    portFlag: (port) => ['--port', String(port)],
+    scenarios: flightsScenarios('built server'),
+  },
+];

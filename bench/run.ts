@@ -1,0 +1,120 @@
+/**
+ * `npm run bench`: every server on loopback, one after another in one run, measured with
+ * autocannon; the table goes to bench/results/latest.md and stdout.
+ *
+ *   npm run bench                 full run (5 s per scenario, about 3 minutes)
+ *   npm run bench -- --quick      development run (1.5 s per scenario)
+ *   npm run bench -- --only=koa-hello,flapi-dev --no-build
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { timeCli, type CliTiming } from './harness/cli-timing.js';
+import { measureDuckdbCopy } from './harness/duckdb-copy.js';
+import { REPO_ROOT } from './harness/flights-table.js';
+import { renderReport, type ServerOutcome } from './harness/report.js';
+import { runScenario, type RunSettings } from './harness/run-scenario.js';
+import { EXPORT_ROWS } from './harness/scenarios.js';
+import { SERVERS, type BenchContext, type ServerEntry } from './harness/server-list.js';
+import { launchServer } from './harness/server-process.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
+});
+
+const quick = flags.quick === true;
+const settings: RunSettings = quick ? { seconds: 1.5, warmupSeconds: 0.5 } : { seconds: 5, warmupSeconds: 1 };
+const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
+const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
+
+function build(): void {
+  log('building dist/ (tsc -p tsconfig.build.json)');
+  const tsc = join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
+  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  // tsc still emits on type errors elsewhere in the tree; the servers that work are measured.
+  if (result.status !== 0) log(`build reported errors (continuing with what was emitted):\n${result.stdout.slice(0, 1500)}`);
+}
+
+async function measureServer(entry: ServerEntry, context: BenchContext): Promise<ServerOutcome> {
+  const outcome: ServerOutcome = { id: entry.id, label: entry.label, scenarios: [] };
+  const spec = entry.prepare(context);
+  if ('unavailable' in spec) {
+    outcome.unavailable = spec.unavailable;
+    outcome.scenarios = entry.scenarios.map((scenario) => ({ scenario, unavailable: spec.unavailable }));
+    return outcome;
+  }
+  log(`starting ${entry.label}`);
+  let server;
+  try {
+    server = await launchServer(spec, (port) => entry.portFlag(port));
+  } catch (err) {
+    const reason = `does not start: ${(err as Error).message.replace(/\s+/g, ' ').slice(0, 300)}`;
+    outcome.unavailable = reason;
+    outcome.scenarios = entry.scenarios.map((scenario) => ({ scenario, unavailable: reason }));
+    return outcome;
+  }
+  outcome.startupMs = server.startupMs;
+  try {
+    for (const scenario of entry.scenarios) {
+      log(`  ${scenario.label}`);
+      outcome.scenarios.push(await runScenario(server.baseUrl, scenario, settings));
+    }
+    outcome.peakRssMib = server.peakRssMib();
+  } finally {
+    await server.stop();
+  }
+  return outcome;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  if (!flags['no-build']) build();
+
+  const tools: CliTiming[] = [];
+  log('timing flapi validate');
+  tools.push(await timeCli(['bin/flapi.js', 'validate', 'examples/flights'], REPO_ROOT));
+  const buildOut = mkdtempSync(join(tmpdir(), 'flapi-bench-build-'));
+  const context: BenchContext = {};
+  try {
+    log('timing flapi build');
+    const buildTiming = await timeCli(['bin/flapi.js', 'build', 'examples/flights', '--out', buildOut], REPO_ROOT);
+    tools.push({ ...buildTiming, command: 'flapi build examples/flights --out <tmp>' });
+    if (buildTiming.exitCode === 0) context.builtDir = buildOut;
+
+    log('measuring DuckDB COPY baseline in-process');
+    const copy = await measureDuckdbCopy(EXPORT_ROWS, quick ? 2 : 5);
+
+    const servers: ServerOutcome[] = [];
+    for (const entry of SERVERS) {
+      if (only && !only.includes(entry.id)) continue;
+      servers.push(await measureServer(entry, context));
+    }
+
+    const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+    const report = renderReport({
+      startedAt,
+      quick,
+      settings,
+      machine: `${availableParallelism()} × ${cpu}, Node ${process.version}`,
+      durationMs: performance.now() - started,
+      servers,
+      copy,
+      tools,
+    });
+    const file = join(REPO_ROOT, 'bench/results', quick || only ? 'quick.md' : 'latest.md');
+    writeFileSync(file, report);
+    process.stdout.write(report);
+    log(`written to ${file}`);
+  } finally {
+    rmSync(buildOut, { recursive: true, force: true });
+  }
+}
+
+await main();
