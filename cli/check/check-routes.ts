@@ -13,7 +13,7 @@ export function checkRoutes(endpoints: readonly CompiledEndpoint[], connectionNa
       const first = routes.get(key);
       if (first) {
         diagnostics.push({ severity: 'error', ...doc.locate(['url-path']), code: 'duplicate-route',
-          message: `${spec.method} ${spec.urlPath} is already defined in ${first.doc.file}; change the url-path or the method of one of them` });
+          message: `${spec.method} ${spec.urlPath} is already defined in ${first.spec.file}; change the url-path or the method of one of them` });
       } else {
         routes.set(key, endpoint);
       }
@@ -22,7 +22,7 @@ export function checkRoutes(endpoints: readonly CompiledEndpoint[], connectionNa
     const sameName = names.get(spec.name);
     if (sameName && sameName !== endpoint) {
       diagnostics.push({ severity: 'error', ...doc.locate(spec.mcp?.tool ? ['mcp-tool', 'name'] : ['url-path']), code: 'duplicate-name',
-        message: `endpoint name \`${spec.name}\` is also used by ${sameName.doc.file}; give one of them a different mcp-tool name` });
+        message: `endpoint name \`${spec.name}\` is also used by ${sameName.spec.file}; give one of them a different mcp-tool name` });
     } else {
       names.set(spec.name, endpoint);
     }

@@ -40,7 +40,7 @@ function parse(sql: string, file: string, splice: Map<string, string[]>, diagnos
     return compileTemplate(sql, { splice });
   } catch (err) {
     if (!(err instanceof TemplateSyntaxError)) throw err;
-    diagnostics.push({ severity: 'error', file, line: err.line, column: err.column, code: 'template-syntax',
+    diagnostics.push({ severity: 'error', file, ...syntaxErrorPosition(err, sql), code: 'template-syntax',
       message: `template syntax error: ${err.message}` });
     return undefined;
   }
@@ -102,4 +102,15 @@ function checkReference(ref: TemplateReference, file: string, isCacheTemplate: b
     default:
       push('warning', 'unknown-namespace', `{{${ref.path}}} reads no known namespace and renders empty; use params.*, conn.*, env.*, auth.* or cache.*`);
   }
+}
+
+/** Mustache reports an unclosed section at the end of the text; the opening tag is what to fix. */
+function syntaxErrorPosition(err: TemplateSyntaxError, sql: string): { line: number; column: number } {
+  const name = /Unclosed section "([^"]+)"/.exec(err.message)?.[1];
+  if (!name) return { line: err.line, column: err.column };
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const opening = [...sql.matchAll(new RegExp(`\\{\\{\\s*[#^]\\s*${escaped}\\s*\\}\\}`, 'g'))].pop();
+  if (opening?.index === undefined) return { line: err.line, column: err.column };
+  const before = sql.slice(0, opening.index).split('\n');
+  return { line: before.length, column: before[before.length - 1]!.length + 1 };
 }

@@ -47,7 +47,7 @@ function toDiagnostic(doc: YamlDocument, error: ErrorObject): Diagnostic {
       const suggestion = suggestKey(key, known);
       const hint = suggestion ? `did you mean \`${suggestion}\`?` : `known keys here: ${known.join(', ')}`;
       return { severity: 'warning', ...doc.locate([...path, key], 'key'), code: 'unknown-key',
-        message: `unknown key \`${key}\` in ${where} is ignored; ${hint}` };
+        message: `unknown key \`${key}\` ${path.length > 0 ? `in ${where}` : 'at the top level'} is ignored; ${hint}` };
     }
     case 'required':
       return { severity: 'error', ...doc.locate(path), code: 'schema',

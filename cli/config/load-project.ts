@@ -5,6 +5,7 @@ import { ProjectEnvironment } from './environment.js';
 import { readWhitelist } from './read-whitelist.js';
 import { substituteFile } from './substitute.js';
 import { YamlDocument } from './yaml-document.js';
+import { suggestKey } from '../diagnostics/suggest.js';
 
 /** Top-level keys that make a YAML file an endpoint; any other YAML file is a shared fragment. */
 export const ENDPOINT_KEYS = ['url-path', 'mcp-tool', 'mcp-resource', 'mcp-prompt'] as const;
@@ -52,7 +53,10 @@ export function loadProject(
     const isEndpoint = doc.data === undefined
       ? ENDPOINT_KEYS.some((k) => new RegExp(`^${k}\\s*:`, 'm').test(source.text))
       : isEndpointData(doc.data);
-    if (!isEndpoint) continue;
+    if (!isEndpoint) {
+      warnNearMiss(doc, diagnostics);
+      continue;
+    }
     diagnostics.push(...doc.parseDiagnostics);
     endpoints.push(doc);
   }
@@ -80,4 +84,14 @@ function yamlFilesUnder(dir: string): string[] {
     else if (/\.ya?ml$/i.test(entry.name) && !/\.test\.ya?ml$/i.test(entry.name)) out.push(path);
   }
   return out;
+}
+
+/** `url_path:` makes a file a silent fragment; say so, since that is rarely what was meant. */
+function warnNearMiss(doc: YamlDocument, diagnostics: Diagnostic[]): void {
+  for (const { key, position } of doc.keysAt([])) {
+    const suggestion = suggestKey(key, ENDPOINT_KEYS);
+    if (!suggestion) continue;
+    diagnostics.push({ severity: 'warning', ...position, code: 'unknown-key',
+      message: `unknown key \`${key}\`; did you mean \`${suggestion}\`? Without ${ENDPOINT_KEYS.join(', ')} this file is treated as a shared fragment, not an endpoint` });
+  }
 }
