@@ -1,0 +1,114 @@
+/**
+ * Smoke test of the benchmark harness pieces (no timing assertions): the hello server
+ * starts on a loopback port and answers, a short load run counts real responses, a
+ * missing feature is reported as not available, memory is read from /proc, and the
+ * report renders ratios, n/a rows and targets from the numbers it is given.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { freeLoopbackPort } from '../bench/harness/free-port.js';
+import { REPO_ROOT } from '../bench/harness/flights-table.js';
+import { measureLoad } from '../bench/harness/load-test.js';
+import { renderReport } from '../bench/harness/report.js';
+import { runScenario } from '../bench/harness/run-scenario.js';
+import { exportScenarios, randomFlightPath, type Scenario } from '../bench/harness/scenarios.js';
+import { launchServer, type RunningServer } from '../bench/harness/server-process.js';
+
+describe('bench harness', () => {
+  let server: RunningServer;
+
+  before(async () => {
+    server = await launchServer(
+      { args: ['--import', 'tsx', 'bench/servers/koa-hello.ts'], cwd: REPO_ROOT, readyPath: '/', startTimeoutMs: 30_000 },
+      () => [],
+    );
+  });
+
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('finds a free loopback port', async () => {
+    const port = await freeLoopbackPort();
+    assert.ok(port > 0 && port < 65536);
+  });
+
+  it('starts the hello server on loopback and reads its peak memory', async () => {
+    assert.match(server.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const response = await fetch(server.baseUrl + '/');
+    assert.deepEqual(await response.json(), { hello: 'world' });
+    assert.ok(server.startupMs > 0);
+    const rss = server.peakRssMib();
+    assert.ok(rss !== undefined && rss > 10, `peak RSS ${rss}`);
+  });
+
+  it('measures a short load run with a fresh path per request', async () => {
+    const seen = new Set<string>();
+    const result = await measureLoad({
+      baseUrl: server.baseUrl,
+      path: () => {
+        const path = randomFlightPath();
+        seen.add(path);
+        return path;
+      },
+      connections: 2,
+      seconds: 0.3,
+      warmupSeconds: 0,
+    });
+    assert.ok(result.requests > 0);
+    assert.equal(result.errors, 0);
+    // The hello server answers every path with 200.
+    assert.equal(result.non2xx, 0);
+    assert.ok(seen.size > 1, 'paths are drawn per request');
+  });
+
+  it('reports a format the server does not speak as not available', async () => {
+    const csv = exportScenarios('hello')[1]!;
+    const outcome = await runScenario(server.baseUrl, { ...csv, path: '/export?format=csv' }, { seconds: 0.2, warmupSeconds: 0 });
+    assert.ok('unavailable' in outcome);
+    assert.match(outcome.unavailable, /not text\/csv/);
+  });
+
+  it('stops the server', async () => {
+    await server.stop();
+    await assert.rejects(fetch(server.baseUrl + '/'));
+  });
+});
+
+describe('bench report', () => {
+  const scenario = (id: string, role: Scenario['role']): Scenario => ({ id, label: id, path: '/', connections: 1, role });
+  const load = (reqPerSec: number, non2xx = 0) => ({ requests: reqPerSec, seconds: 1, reqPerSec, p50Ms: 1, p99Ms: 2, errors: 0, non2xx });
+
+  it('renders ratios to (a) and (b), n/a rows and targets', () => {
+    const report = renderReport({
+      startedAt: '2026-01-01T00:00:00Z',
+      quick: true,
+      settings: { seconds: 1, warmupSeconds: 0 },
+      machine: 'test',
+      durationMs: 1000,
+      copy: [{ format: 'csv', rows: 100, ms: 1, rowsPerSec: 100_000 }],
+      tools: [{ command: 'flapi build', ms: 5, exitCode: 2, lastLine: 'not available yet' }],
+      servers: [
+        { id: 'a', label: 'A', startupMs: 10, peakRssMib: 50, scenarios: [{ scenario: scenario('hello', 'floor'), load: load(1000) }] },
+        { id: 'b', label: 'B', scenarios: [{ scenario: scenario('b-point', 'baseline-point'), load: load(200) }] },
+        {
+          id: 'c',
+          label: 'C',
+          scenarios: [
+            { scenario: scenario('c-point', 'distinct-point'), load: load(300) },
+            { scenario: scenario('c-repeated', 'repeated'), load: load(600, 3) },
+            { scenario: { ...scenario('c-csv', 'other'), rowsPerRequest: 100 }, unavailable: 'HTTP 406' },
+          ],
+        },
+        { id: 'flapi-built', label: 'Built', unavailable: 'not built', scenarios: [] },
+      ],
+    });
+    assert.match(report, /\| c-point \| 300 \| 1 \| 2 \| 0 \/ 0 \| 0\.30× \| 1\.50× \|/);
+    assert.match(report, /\| c-csv \| n\/a \(not available\) \|/);
+    assert.match(report, /✗ repeated reads \(response cache\) ≥ 0\.7 × \(a\): 0\.60×/);
+    assert.match(report, /✓ distinct point lookups ≥ 1\.0 × \(b\): 1\.50×/);
+    assert.match(report, /✗ zero errors: 3 errors/);
+    assert.match(report, /– built server cold start < 500 ms: n\/a/);
+    assert.match(report, /`flapi build` \| n\/a \(not available\) \| exit 2: not available yet/);
+  });
+});
