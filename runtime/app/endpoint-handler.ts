@@ -11,7 +11,7 @@ import { compileParams } from '../params/index.js';
 import { compileTemplate, renderTemplate, type BoundValue, type CompiledTemplate } from '../template/index.js';
 import { ValidationFailed } from './http-errors.js';
 import { readJsonBody } from './read-json-body.js';
-import { countSql, nextLink, pageSql, pageValues } from './pagination.js';
+import { countSql, nextLink, pageSql, pageValues, totalFromPage } from './pagination.js';
 import { rowsJson, type RowsJson } from './rows-json.js';
 
 export interface HandlerContext {
@@ -64,6 +64,7 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
   const { database, conn, env } = deps;
   const pool = database.pool;
   const bodyLimit = deps.server.bodyLimit;
+  const timeoutMs = deps.server.requestTimeoutMs;
 
   return async function handleEndpoint(ctx: Context): Promise<void> {
     const body = parser.needsBody ? await readJsonBody(ctx, bodyLimit) : undefined;
@@ -73,6 +74,7 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
     const { sql, values } = renderTemplate(template, { params, conn, env });
 
     const lease = await pool.acquire();
+    const timer = timeoutMs > 0 ? setTimeout(interrupt, timeoutMs, lease) : undefined;
     try {
       if (!paged) {
         const text = isRead ? (await runRows(lease, sql, values)).text : await runWrite(lease, endpoint, sql, values, database);
@@ -88,16 +90,22 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
         rows = await runRows(lease, sql, values);
       } else {
         rows = await runRows(lease, pageSql(sql, values.length), pageValues(values, limit, offset));
-        total = await runCount(lease, sql, values);
+        total = totalFromPage(limit, offset, rows.rowCount) ?? (await runCount(lease, sql, values));
       }
       const next = nextLink(ctx.path, ctx.querystring, limit, offset, rows.rowCount, total);
       if (total !== undefined) ctx.set('X-Total-Count', String(total));
       ctx.type = JSON_TYPE;
       ctx.body = `{"data":${rows.text},"next":${JSON.stringify(next)},"total_count":${total === undefined ? 'null' : total}}`;
     } finally {
+      if (timer !== undefined) clearTimeout(timer);
       pool.release(lease);
     }
   };
+}
+
+/** Stops a query past the request timeout; DuckDB then rejects it with an INTERRUPT error. */
+function interrupt(lease: PooledConnection): void {
+  lease.connection.interrupt();
 }
 
 async function runWrite(

@@ -5,7 +5,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { Context, Next } from 'koa';
-import { ClientError, ValidationFailed, isValueConversionError } from './http-errors.js';
+import { ClientError, ValidationFailed, isInterruptError, isValueConversionError } from './http-errors.js';
 import type { Logger } from './logger.js';
 
 interface StatusError {
@@ -44,6 +44,13 @@ export function errorMiddleware(logger: Logger) {
         ctx.status = 400;
         ctx.body = { errors: [{ field: 'request', message: 'a parameter value does not fit the type the query expects' }] };
         logger.info('value conversion refused', { request_id: requestId, detail: (err as Error).message });
+        return;
+      }
+      if (isInterruptError(err)) {
+        ctx.status = 503;
+        ctx.set('Retry-After', '1');
+        ctx.body = { error: 'the query ran longer than the request timeout', request_id: requestId };
+        logger.warn('query interrupted by the request timeout', { request_id: requestId, path: ctx.path });
         return;
       }
       const e = (err ?? {}) as StatusError;

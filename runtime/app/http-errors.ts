@@ -33,3 +33,8 @@ export function isValueConversionError(err: unknown): boolean {
   const m = err.message;
   return m.startsWith('Conversion Error') || m.startsWith('Out of Range Error');
 }
+
+/** A query stopped because it ran past `server.requestTimeoutMs`. */
+export function isInterruptError(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('INTERRUPT Error');
+}
