@@ -70,6 +70,12 @@ describe('compileParams', () => {
     );
   });
 
+  it('reads own properties only', () => {
+    const odd = compileParams({ params: [{ name: 'constructor', in: 'body', required: false, validators: [] }, { name: 'toString', in: 'query', required: true, validators: [] }], pagination: false, requestFieldsValidation: false }, server);
+    const result = odd.parse(input({ body: {}, query: Object.create(null) as Record<string, string> }));
+    assert.deepEqual(result, { ok: false, errors: [{ field: 'toString', message: 'is required' }] });
+  });
+
   it('keeps the raw text of parameters without validators', () => {
     const plain = compileParams({ params: [{ name: 'q', in: 'body', required: false, validators: [] }], pagination: false, requestFieldsValidation: false }, server);
     assert.deepEqual(plain.parse(input({ body: { q: 12 } })), { ok: true, values: { q: '12' } });

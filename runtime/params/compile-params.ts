@@ -68,21 +68,24 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** The raw value of one parameter: undefined when absent, Invalid when not a scalar. */
 function readRaw(p: CompiledParam, input: RequestInput): RawScalar | Invalid | undefined {
-  let raw: unknown;
+  let source: Readonly<Record<string, unknown>>;
   switch (p.location) {
     case 'query':
-      raw = input.query[p.key];
+      source = input.query;
       break;
     case 'path':
-      raw = input.path[p.key];
+      source = input.path;
       break;
     case 'header':
-      raw = input.headers[p.key];
+      source = input.headers;
       break;
     case 'body':
-      raw = isRecord(input.body) ? input.body[p.key] : undefined;
+      if (!isRecord(input.body)) return undefined;
+      source = input.body;
       break;
   }
+  // Own properties only: a parameter named `constructor` must not find Object's.
+  const raw = Object.hasOwn(source, p.key) ? source[p.key] : undefined;
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') return raw;
   return new Invalid(NOT_SCALAR);
