@@ -13,8 +13,6 @@ import type { LaunchSpec } from './server-process.js';
 export interface BenchContext {
   /** Output folder of `flapi build examples/flights`, when that build succeeded. */
   builtDir?: string;
-  /** Node options for the flapi servers (e.g. `--cpu-prof`), passed through NODE_OPTIONS. */
-  flapiNodeOptions?: string;
 }
 
 export interface ServerEntry {
@@ -28,17 +26,13 @@ export interface ServerEntry {
 
 const TSX = ['--import', 'tsx'];
 
-function flapiEnv(context: BenchContext): Record<string, string> {
-  const env: Record<string, string> = { FLAPI_HOST: '127.0.0.1', FLAPI_LOG_LEVEL: 'warn' };
-  if (context.flapiNodeOptions) env['NODE_OPTIONS'] = context.flapiNodeOptions;
-  return env;
-}
+const FLAPI_ENV: Record<string, string> = { FLAPI_HOST: '127.0.0.1', FLAPI_LOG_LEVEL: 'warn' };
 
-function flapiDev(project: string, readyPath: string, context: BenchContext): LaunchSpec | { unavailable: string } {
+function flapiDev(project: string, readyPath: string): LaunchSpec | { unavailable: string } {
   if (!existsSync(join(REPO_ROOT, 'dist/cli/main.js'))) return { unavailable: 'dist/ is missing (npm run build failed)' };
   return {
     args: ['bin/flapi.js', 'dev', project],
-    env: flapiEnv(context),
+    env: FLAPI_ENV,
     cwd: REPO_ROOT,
     readyPath,
     startTimeoutMs: 60_000,
@@ -73,14 +67,14 @@ export const SERVERS: ServerEntry[] = [
   {
     id: 'flapi-dev',
     label: '(c) flapi dev examples/flights',
-    prepare: (context) => flapiDev('examples/flights', '/flights/1', context),
+    prepare: () => flapiDev('examples/flights', '/flights/1'),
     portFlag: (port) => ['--port', String(port)],
     scenarios: flightsScenarios('flapi dev'),
   },
   {
     id: 'flapi-dev-export',
     label: '(c) flapi dev bench/projects/flights-export',
-    prepare: (context) => flapiDev('bench/projects/flights-export', '/export/flights?start=2999990', context),
+    prepare: () => flapiDev('bench/projects/flights-export', '/export/flights?start=2999990'),
     portFlag: (port) => ['--port', String(port)],
     scenarios: exportScenarios('flapi dev'),
   },
@@ -93,7 +87,7 @@ export const SERVERS: ServerEntry[] = [
       if (entry === undefined) return { unavailable: `no entry point (${BUILT_ENTRIES.join(', ')}) in the build output` };
       return {
         args: [join(context.builtDir, entry)],
-        env: flapiEnv(context),
+        env: FLAPI_ENV,
         cwd: context.builtDir,
         readyPath: '/flights/1',
         startTimeoutMs: 60_000,
