@@ -11,6 +11,7 @@ import { registerAdminRoutes } from './admin-routes.js';
 import { createEndpointHandler } from './endpoint-handler.js';
 import { errorMiddleware } from './error-middleware.js';
 import { createJsonLogger, type Logger } from './logger.js';
+import { mcpMiddleware } from '../mcp/index.js';
 import { requestIdMiddleware } from './request-id.js';
 
 export interface CreateAppOptions {
@@ -62,6 +63,7 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     app.silent = true;
     app.use(requestIdMiddleware);
     app.use(errorMiddleware(logger));
+    app.use(mcpMiddleware(manifest, { database, env, logger }));
     app.use(router.routes());
     app.use(router.allowedMethods());
 

@@ -1,0 +1,88 @@
+/**
+ * MCP over Streamable HTTP at `/mcp` (and flAPI's `/mcp/jsonrpc`), stateless: every POST
+ * gets a fresh SDK server and transport, answered with plain JSON. Nothing is kept
+ * between requests, so any instance behind a load balancer can answer any call and the
+ * caller's auth (from `ctx.state.auth`) is re-read on every request.
+ */
+import type { Context, Middleware, Next } from 'koa';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Database } from '../db/index.js';
+import type { Manifest } from '../manifest.js';
+import type { Logger } from '../app/logger.js';
+import { readJsonBody } from '../app/read-json-body.js';
+import { authFromState } from './auth-context.js';
+import { buildCatalog, catalogIsEmpty, type McpCatalog } from './mcp-catalog.js';
+import { createMcpServer, type ServerInfo } from './mcp-server.js';
+
+export interface McpOptions {
+  database: Database;
+  /** Whitelisted environment, visible to templates as `env.*`. */
+  env: Record<string, unknown>;
+  logger: Logger;
+}
+
+const SERVER_VERSION = '1.0.0';
+
+/** Paths MCP answers at: the configured one and its `/jsonrpc` alias. */
+export function mcpPaths(manifest: Manifest): string[] {
+  const path = (manifest.mcp?.path ?? '/mcp').replace(/\/+$/, '') || '/mcp';
+  return [path, `${path}/jsonrpc`];
+}
+
+/** On when configured so, else when some endpoint has an `mcp-*` block. */
+export function mcpEnabled(manifest: Manifest, catalog: McpCatalog): boolean {
+  return manifest.mcp === undefined ? !catalogIsEmpty(catalog) : manifest.mcp.enabled;
+}
+
+function jsonRpcError(ctx: Context, status: number, code: number, message: string): void {
+  ctx.status = status;
+  ctx.body = { jsonrpc: '2.0', error: { code, message }, id: null };
+}
+
+async function serve(ctx: Context, catalog: McpCatalog, info: ServerInfo, options: McpOptions, bodyLimit: number): Promise<void> {
+  if (ctx.method !== 'POST') {
+    // Stateless: no server-initiated stream to open (GET) and no session to end (DELETE).
+    ctx.set('Allow', 'POST');
+    jsonRpcError(ctx, 405, -32000, 'Method not allowed: this MCP endpoint is stateless and takes POST only.');
+    return;
+  }
+  const body = await readJsonBody(ctx, bodyLimit);
+  const requestId = String(ctx.state['requestId'] ?? '');
+  const server = createMcpServer(catalog, info, { auth: authFromState(ctx.state), requestId, logger: options.logger });
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  ctx.res.on('close', () => {
+    void transport.close();
+    void server.close();
+  });
+  await server.connect(transport);
+  // From here on the transport writes the response itself.
+  ctx.respond = false;
+  try {
+    await transport.handleRequest(ctx.req, ctx.res, body);
+  } catch (err) {
+    options.logger.error('mcp request failed', { request_id: requestId, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    if (!ctx.res.headersSent) {
+      ctx.res.writeHead(500, { 'content-type': 'application/json' });
+      ctx.res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: `Internal error (request id ${requestId})` }, id: null }));
+    } else if (!ctx.res.writableEnded) {
+      ctx.res.end();
+    }
+  }
+}
+
+/**
+ * The MCP middleware for a manifest, or a pass-through one when MCP is off. Builds every
+ * tool's runner up front, so a broken endpoint fails app creation, not a call.
+ */
+export function mcpMiddleware(manifest: Manifest, options: McpOptions): Middleware {
+  const catalog = buildCatalog(manifest, { database: options.database, env: options.env });
+  if (!mcpEnabled(manifest, catalog)) return (_ctx, next) => next();
+  const paths = new Set(mcpPaths(manifest));
+  const info: ServerInfo = { name: manifest.project.serverName ?? manifest.project.name, version: SERVER_VERSION };
+  if (manifest.project.description !== undefined) info.instructions = manifest.project.description;
+  const bodyLimit = manifest.server.bodyLimit;
+  return async function handleMcp(ctx: Context, next: Next): Promise<void> {
+    if (!paths.has(ctx.path)) return next();
+    await serve(ctx, catalog, info, options, bodyLimit);
+  };
+}

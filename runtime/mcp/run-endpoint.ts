@@ -1,0 +1,139 @@
+/**
+ * Runs an endpoint for MCP on the same pieces the HTTP handler uses: the endpoint's
+ * parameter parser, its compiled template, the pool's statement cache, `bindValues`,
+ * pagination SQL and the JSON serialiser. Only the Koa request and response are left out.
+ */
+import { bindValues, type Database, type PooledConnection } from '../db/index.js';
+import type { EndpointSpec, ParamLocation, ParamSpec, ServerSettings } from '../manifest.js';
+import { compileParams, paginationParams, type FieldError, type ParamValue } from '../params/index.js';
+import { compileTemplate, renderTemplate, type BoundValue } from '../template/index.js';
+import { RESERVED_QUERY_KEYS } from '../app/endpoint-handler.js';
+import { pageSql, pageValues } from '../app/pagination.js';
+import { rowsJson } from '../app/rows-json.js';
+import { placeArguments } from './tool-arguments.js';
+
+export type Row = Record<string, unknown>;
+
+export type RunOutcome =
+  | { ok: false; errors: FieldError[] }
+  | {
+      ok: true;
+      rows: Row[];
+      /** More rows than `maxRows` matched; only the first `maxRows` are in `rows`. */
+      truncated: boolean;
+      /** The offset of the next page when the endpoint pages and this page was full. */
+      nextOffset?: number;
+      /** Rows a write changed, when it returns no data. */
+      rowsAffected?: number;
+    };
+
+export interface RunnerDeps {
+  database: Database;
+  server: ServerSettings;
+  conn: Record<string, unknown>;
+  env: Record<string, unknown>;
+}
+
+export interface EndpointRunner {
+  readonly endpoint: EndpointSpec;
+  /** Every parameter a call may give, pagination ones included, in declaration order. */
+  readonly params: readonly ParamSpec[];
+  run(args: Readonly<Record<string, unknown>> | undefined, options?: { maxRows?: number }): Promise<RunOutcome>;
+}
+
+function enumParams(endpoint: EndpointSpec): Map<string, readonly string[]> {
+  const out = new Map<string, readonly string[]>();
+  for (const p of endpoint.params) {
+    for (const v of p.validators) if (v.type === 'enum') out.set(p.name, v.allowedValues);
+  }
+  return out;
+}
+
+/** The parameters the parser knows, the same list `compileParams` builds. */
+function allParams(endpoint: EndpointSpec, server: ServerSettings): ParamSpec[] {
+  if (!endpoint.pagination) return [...endpoint.params];
+  const declared = new Set(endpoint.params.map((p) => p.name));
+  return [...endpoint.params, ...paginationParams(server).filter((p) => !declared.has(p.name))];
+}
+
+async function readRows(lease: PooledConnection, sql: string, values: readonly BoundValue[]): Promise<Row[]> {
+  const statement = await lease.prepare(sql, { readOnly: true });
+  bindValues(statement, values);
+  return JSON.parse(rowsJson(statement, await statement.run()).text) as Row[];
+}
+
+export function createEndpointRunner(endpoint: EndpointSpec, deps: RunnerDeps): EndpointRunner {
+  const parser = compileParams(endpoint, deps.server, { reservedQueryKeys: RESERVED_QUERY_KEYS });
+  const template = compileTemplate(endpoint.template.sql, { splice: enumParams(endpoint) });
+  const params = allParams(endpoint, deps.server);
+  const locations = new Map<string, ParamLocation>(params.map((p) => [p.name, p.in]));
+  const isRead = endpoint.operation.type === 'read';
+  const paged = endpoint.pagination && isRead;
+  const ownPaging = paged && template.references.some((r) => r.namespace === 'params' && (r.key === 'limit' || r.key === 'offset'));
+  const { database, conn, env } = deps;
+  const timeoutMs = deps.server.requestTimeoutMs;
+
+  async function read(lease: PooledConnection, sql: string, values: BoundValue[], parsed: Record<string, ParamValue>, maxRows: number | undefined): Promise<RunOutcome> {
+    // One row beyond max-rows tells a truncated result from one that fits exactly.
+    const cap = maxRows === undefined ? undefined : maxRows + 1;
+    const pageLimit = paged ? Number(parsed['limit']) : undefined;
+    const offset = paged ? Number(parsed['offset']) : 0;
+    let rows: Row[];
+    if (pageLimit !== undefined && !ownPaging) {
+      const limit = cap === undefined ? pageLimit : Math.min(pageLimit, cap);
+      rows = await readRows(lease, pageSql(sql, values.length), pageValues(values, limit, offset));
+    } else if (cap !== undefined) {
+      rows = await readRows(lease, pageSql(sql, values.length), pageValues(values, cap, 0));
+    } else {
+      rows = await readRows(lease, sql, values);
+    }
+    const truncated = maxRows !== undefined && rows.length > maxRows;
+    if (truncated) rows = rows.slice(0, maxRows);
+    const out: RunOutcome = { ok: true, rows, truncated };
+    if (pageLimit !== undefined && !truncated && rows.length >= pageLimit) out.nextOffset = offset + pageLimit;
+    return out;
+  }
+
+  async function write(lease: PooledConnection, sql: string, values: BoundValue[]): Promise<RunOutcome> {
+    const transaction = endpoint.operation.transaction;
+    if (transaction) await lease.connection.run('BEGIN TRANSACTION');
+    try {
+      const statement = await lease.prepare(sql);
+      bindValues(statement, values);
+      const result = await statement.run();
+      const out: RunOutcome = endpoint.operation.returnsData
+        ? { ok: true, rows: JSON.parse(rowsJson(statement, result).text) as Row[], truncated: false }
+        : { ok: true, rows: [], truncated: false, rowsAffected: result.rowsChanged };
+      if (transaction) await lease.connection.run('COMMIT');
+      return out;
+    } catch (err) {
+      if (transaction) await lease.connection.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      database.markDataChanged();
+    }
+  }
+
+  return {
+    endpoint,
+    params,
+    async run(args, options = {}) {
+      const placed = placeArguments(args, locations);
+      const parsed = parser.parse(placed.input);
+      if (!parsed.ok || placed.errors.length > 0) {
+        const own = new Set(placed.errors.map((e) => e.field));
+        const rest = parsed.ok ? [] : parsed.errors.filter((e) => !own.has(e.field));
+        return { ok: false, errors: [...placed.errors, ...rest] };
+      }
+      const { sql, values } = renderTemplate(template, { params: parsed.values, conn, env });
+      const lease = await database.pool.acquire();
+      const timer = timeoutMs > 0 ? setTimeout(() => lease.connection.interrupt(), timeoutMs) : undefined;
+      try {
+        return isRead ? await read(lease, sql, values, parsed.values, options.maxRows) : await write(lease, sql, values);
+      } finally {
+        if (timer !== undefined) clearTimeout(timer);
+        database.pool.release(lease);
+      }
+    },
+  };
+}
