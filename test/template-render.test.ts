@@ -80,6 +80,14 @@ describe('template rendering binds every request value', () => {
     assert.throws(() => render('SELECT * FROM a ORDER BY {{params.sort}}', { sort: 'city; DROP TABLE a' }, {}, splice), TemplateRenderError);
   });
 
+  it('binds an enum param that stands where a value goes', () => {
+    const splice = new Map([['origin', ['SFO', 'JFK']]]);
+    assert.deepEqual(render('SELECT {{params.origin}} AS col FROM f WHERE origin = {{params.origin}}', { origin: 'SFO' }, {}, splice), {
+      sql: 'SELECT SFO AS col FROM f WHERE origin = $1',
+      values: ['SFO'],
+    });
+  });
+
   it('refuses a non-enum param where SQL text is expected', () => {
     for (const source of [
       'SELECT * FROM a ORDER BY {{params.sort}}',

@@ -173,7 +173,8 @@ class Compiler {
     this.scanner.noteTag();
     if (!fromRequest) {
       out.push({ kind: 'splice', path, quoted: false });
-    } else if (spliceable) {
+    } else if (spliceable && (placement === 'identifier' || this.scanner.inSelectList())) {
+      // An enum value is spliced only where SQL text goes; as a value it is bound like any other.
       out.push({ kind: 'splice', path, quoted: false, allowed: this.allowedValues(key) });
     } else if (placement === 'identifier') {
       const { line, column } = this.position(start);

@@ -73,6 +73,11 @@ export class SqlScanner {
     if (this.state === 'sql') this.sinceClause += ' x ';
   }
 
+  /** True inside a SELECT list, where an enum may name a column. */
+  inSelectList(): boolean {
+    return this.clause === 'SELECT';
+  }
+
   private enter(state: ScanState, text: string, plainStart: number, at: number): void {
     if (plainStart >= 0) this.notePlain(text.slice(plainStart, at));
     this.state = state;
