@@ -114,3 +114,28 @@ test('unknown keys get the nearest known key as a suggestion', () => {
   assert.equal(suggestKey('requests', known), 'request');
   assert.equal(suggestKey('colour', known), undefined);
 });
+
+test('the dry-run reads tables of an existing duckdb.db_path without writing to it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flapi-config-'));
+  try {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const instance = await DuckDBInstance.create(join(dir, 'app.duckdb'));
+    const connection = await instance.connect();
+    await connection.run('CREATE SCHEMA s; CREATE TABLE s.t AS SELECT 1::INTEGER AS x');
+    connection.closeSync();
+    instance.closeSync();
+    mkdirSync(join(dir, 'sqls'));
+    writeFileSync(join(dir, 'flapi.yaml'),
+      'duckdb:\n  db_path: ./app.duckdb\nconnections:\n  db:\n    init: CREATE TABLE local AS SELECT 2::BIGINT AS y\n');
+    writeFileSync(join(dir, 'sqls', 't.yaml'), 'url-path: /t\ntemplate-source: t.sql\n');
+    writeFileSync(join(dir, 'sqls', 't.sql'), 'SELECT x, (SELECT y FROM local) AS y FROM s.t\n');
+    const result = await compileProject({ dir, env: {} });
+    assert.deepEqual(result.diagnostics, []);
+    assert.deepEqual(result.manifest?.endpoints[0]?.columns, [
+      { name: 'x', type: 'INTEGER', nullable: true },
+      { name: 'y', type: 'BIGINT', nullable: true },
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -60,7 +60,12 @@ async function attachDatabase(connection: DuckDBConnection, input: DryRunInput):
   const path = input.manifest.duckdb.dbPath;
   if (!path || /^[a-z][a-z0-9+.-]*:\/\//i.test(path) || !existsSync(path)) return;
   try {
-    await connection.run(`ATTACH '${path.replace(/'/g, "''")}' AS project_db (READ_ONLY); USE project_db;`);
+    // Read-only and behind the search path, not USEd: init SQL still creates its objects in memory.
+    await connection.run(`ATTACH '${path.replace(/'/g, "''")}' AS project_db (READ_ONLY)`);
+    const schemas = await connection.runAndReadAll(
+      "SELECT schema_name FROM information_schema.schemata WHERE catalog_name = 'project_db' ORDER BY schema_name <> 'main', schema_name");
+    const searchPath = ['memory.main', ...schemas.getRows().map(([name]) => `project_db.${String(name)}`)].join(',');
+    await connection.run(`SET search_path = '${searchPath.replace(/'/g, "''")}'`);
   } catch (err) {
     input.diagnostics.push({ severity: 'warning', ...input.project.main.locate(['duckdb', 'db_path']), code: 'dry-run-db',
       message: `could not open db_path for the dry-run (${firstLine(err)}); templates reading it may report missing tables` });
