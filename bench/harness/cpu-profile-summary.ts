@@ -75,7 +75,7 @@ export function summariseCpuProfile(file: string, top = 25): ProfileSummary {
     }
     totalMs += ms;
     const owner = ownerOf(frame.url, frame.functionName);
-    const name = frame.url === '' ? frame.functionName : `${frame.functionName || '(anonymous)'} ${locationOf(frame.url)}:${frame.lineNumber + 1}`;
+    const name = frame.url === '' ? frame.functionName || '(native code)' : `${frame.functionName || '(anonymous)'} ${locationOf(frame.url)}:${frame.lineNumber + 1}`;
     functions.set(name, (functions.get(name) ?? 0) + ms);
     owners.set(owner, (owners.get(owner) ?? 0) + ms);
   });
