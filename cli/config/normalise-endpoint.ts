@@ -139,9 +139,12 @@ function normaliseMcp(tool?: Record<string, unknown>, resource?: Record<string, 
     const description = asString(tool.description);
     if (description) out.tool.description = description;
     if (tool['allowed-roles'] !== undefined) out.tool.allowedRoles = asStringList(tool['allowed-roles']);
-    const maxRows = asNumber(tool['max-rows']);
+    // flAPI nests these under `response:`; the flat keys are accepted too.
+    const response = asMap(tool.response);
+    const maxRows = asNumber(tool['max-rows'] ?? response['max-rows']);
     if (maxRows !== undefined) out.tool.maxRows = maxRows;
-    if (tool['redact-columns'] !== undefined) out.tool.redactColumns = asStringList(tool['redact-columns']);
+    const redact = tool['redact-columns'] ?? response['redact-columns'];
+    if (redact !== undefined) out.tool.redactColumns = asStringList(redact);
   }
   if (resource) {
     out.resource = { name: asString(resource.name) ?? '' };

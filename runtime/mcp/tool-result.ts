@@ -8,7 +8,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { FieldError } from '../params/index.js';
 import type { Row, RunOutcome } from './run-endpoint.js';
 
-export const REDACTED = '[redacted]';
+export const REDACTED = '<redacted>';
 
 /** Masks the named columns (case-insensitive) so the agent sees that they exist but not their values. */
 export function redactRows(rows: Row[], columns: readonly string[] | undefined): Row[] {
