@@ -1,0 +1,3 @@
+export { createResponseCache, type ResponseCache, type ResponseCacheOptions } from './response-cache.js';
+export { LruStore, type CachedResponse } from './lru-store.js';
+export { etagMatches, strongEtag } from './etag.js';

@@ -1,0 +1,141 @@
+/**
+ * The response cache for reads (SPEC §5): repeated identical GETs are answered from memory.
+ *
+ * Key: method, path, sorted query, negotiated format, a hash of the credentials the request
+ * carries, and the data version; a version change empties the cache at once. Only complete
+ * 200 bodies (Buffer, string or JSON object) up to `maxEntryBytes` are kept; streams pass
+ * through. Every buffered 200 gets a strong ETag, and `If-None-Match` is answered with 304
+ * whether or not the entry was cached before.
+ */
+import { createHash } from 'node:crypto';
+import type { Context, Middleware, Next } from 'koa';
+import { negotiateFormat } from '../formats/index.js';
+import { etagMatches, strongEtag } from './etag.js';
+import { LruStore, type CachedResponse } from './lru-store.js';
+
+export interface ResponseCacheOptions {
+  /** Total bytes kept (`server.responseCacheBytes`); 0 disables storing, ETags still work. */
+  maxBytes: number;
+  /** Largest body kept (default: an eighth of `maxBytes`, at most 8 MiB). */
+  maxEntryBytes?: number;
+  /** Changes whenever the data changes (refresh, swap, write). */
+  dataVersion: () => number;
+  /** Request headers that carry credentials; their values (hashed) split the cache. */
+  authHeaders?: readonly string[];
+  /** Hit/miss counters, e.g. the server's Metrics. */
+  metrics?: { cacheHit(): void; cacheMiss(): void };
+}
+
+export interface ResponseCache {
+  middleware: Middleware;
+  /** Drops every entry (dev reload, refresh, artifact swap). */
+  invalidate(): void;
+  stats(): { entries: number; bytes: number; hits: number; misses: number };
+}
+
+/** Response headers worth replaying from the cache; the rest are per request. */
+const KEPT_HEADERS = ['content-type', 'content-disposition', 'x-total-count', 'link', 'cache-control', 'vary', 'content-language'];
+
+function sortedQuery(querystring: string): string {
+  if (querystring === '' || !querystring.includes('&')) return querystring;
+  return querystring.split('&').sort().join('&');
+}
+
+function credentialHash(ctx: Context, headers: readonly string[]): string {
+  let material = '';
+  for (const name of headers) {
+    const value = ctx.get(name);
+    if (value) material += `${name}\u0000${value}\u0000`;
+  }
+  return material === '' ? '-' : createHash('sha256').update(material).digest('base64url');
+}
+
+function bodyBuffer(ctx: Context): Buffer | undefined {
+  const body: unknown = ctx.body;
+  if (Buffer.isBuffer(body)) return body;
+  if (typeof body === 'string') return Buffer.from(body);
+  if (body === null || body === undefined || typeof body !== 'object') return undefined;
+  if (typeof (body as { pipe?: unknown }).pipe === 'function') return undefined;
+  // A JSON object body: serialise it now (as Koa would) so the bytes can be hashed and kept.
+  const text = JSON.stringify(body);
+  ctx.body = text;
+  ctx.type = 'application/json';
+  return Buffer.from(text);
+}
+
+export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
+  const store = new LruStore(options.maxBytes);
+  const maxEntry = options.maxEntryBytes ?? Math.min(Math.floor(options.maxBytes / 8), 8 * 1024 * 1024);
+  const authHeaders = options.authHeaders ?? ['authorization', 'x-api-key'];
+  let version = options.dataVersion();
+  let hits = 0;
+  let misses = 0;
+
+  const replay = (ctx: Context, entry: CachedResponse) => {
+    for (const [name, value] of Object.entries(entry.headers)) ctx.set(name, value);
+    ctx.set('ETag', entry.etag);
+    ctx.set('X-Cache', 'HIT');
+    if (etagMatches(ctx.get('If-None-Match'), entry.etag)) {
+      ctx.status = 304;
+      return;
+    }
+    ctx.status = entry.status;
+    ctx.body = entry.body;
+  };
+
+  async function cacheResponses(ctx: Context, next: Next): Promise<void> {
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    const current = options.dataVersion();
+    if (current !== version) {
+      store.clear();
+      version = current;
+    }
+    const format = negotiateFormat(ctx.get('Accept') || undefined, typeof ctx.query.format === 'string' ? ctx.query.format : undefined);
+    // HEAD shares GET's entry: same headers, Koa drops the body.
+    const key = `${ctx.path}?${sortedQuery(ctx.querystring)}\u0000${format ?? '?'}\u0000${credentialHash(ctx, authHeaders)}`;
+    const cached = store.get(key);
+    if (cached) {
+      hits++;
+      options.metrics?.cacheHit();
+      replay(ctx, cached);
+      return;
+    }
+    misses++;
+    options.metrics?.cacheMiss();
+    await next();
+    ctx.set('X-Cache', 'MISS');
+    if (ctx.status !== 200) return;
+    const body = bodyBuffer(ctx);
+    if (!body) return;
+    const etag = strongEtag(body);
+    ctx.set('ETag', etag);
+    const storable =
+      body.length <= maxEntry &&
+      options.maxBytes > 0 &&
+      options.dataVersion() === version &&
+      !ctx.response.get('Set-Cookie') &&
+      !/no-store|private/i.test(ctx.response.get('Cache-Control') ?? '');
+    if (storable) {
+      const headers: Record<string, string> = {};
+      let size = body.length + key.length * 2 + 256;
+      for (const name of KEPT_HEADERS) {
+        const value = ctx.response.get(name);
+        if (value) {
+          headers[name] = String(value);
+          size += name.length + String(value).length;
+        }
+      }
+      store.set(key, { status: 200, headers, body, etag, size });
+    }
+    if (etagMatches(ctx.get('If-None-Match'), etag)) {
+      ctx.status = 304;
+      ctx.body = null;
+    }
+  }
+
+  return {
+    middleware: cacheResponses,
+    invalidate: () => store.clear(),
+    stats: () => ({ entries: store.count, bytes: store.bytes, hits, misses }),
+  };
+}
