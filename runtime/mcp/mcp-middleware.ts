@@ -9,6 +9,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { Database } from '../db/index.js';
 import type { Manifest } from '../manifest.js';
 import type { Logger } from '../app/logger.js';
+import { ValidationFailed } from '../app/http-errors.js';
 import { readJsonBody } from '../app/read-json-body.js';
 import { authFromState } from './auth-context.js';
 import { buildCatalog, catalogIsEmpty, type McpCatalog } from './mcp-catalog.js';
@@ -46,7 +47,14 @@ async function serve(ctx: Context, catalog: McpCatalog, info: ServerInfo, option
     jsonRpcError(ctx, 405, -32000, 'Method not allowed: this MCP endpoint is stateless and takes POST only.');
     return;
   }
-  const body = await readJsonBody(ctx, bodyLimit);
+  let body: unknown;
+  try {
+    body = await readJsonBody(ctx, bodyLimit);
+  } catch (err) {
+    if (!(err instanceof ValidationFailed)) throw err;
+    jsonRpcError(ctx, 400, -32700, `Parse error: the request body ${err.errors[0]?.message ?? 'is not valid JSON'}`);
+    return;
+  }
   const requestId = String(ctx.state['requestId'] ?? '');
   const server = createMcpServer(catalog, info, { auth: authFromState(ctx.state), requestId, logger: options.logger });
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
