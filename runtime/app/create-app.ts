@@ -12,7 +12,10 @@ import { createEndpointHandler } from './endpoint-handler.js';
 import { errorMiddleware } from './error-middleware.js';
 import { createJsonLogger, type Logger } from './logger.js';
 import { mcpMiddleware } from '../mcp/index.js';
+import { Metrics, metricsRoute, requestMetrics } from '../metrics/index.js';
+import { createResponseCache, type ResponseCache } from '../response-cache/index.js';
 import { requestIdMiddleware } from './request-id.js';
+import { openApiRoutes } from './openapi-routes.js';
 
 export interface CreateAppOptions {
   /** Use this database instead of opening one; it is then not closed by `close()`. */
@@ -30,6 +33,8 @@ export interface FlapiApp {
   database: Database;
   manifest: Manifest;
   logger: Logger;
+  metrics: Metrics;
+  responseCache: ResponseCache;
   /** Closes the database if this app opened it. */
   close(): Promise<void>;
 }
@@ -58,12 +63,25 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
       router.register(endpoint.urlPath, [endpoint.method], handler, { name: endpoint.name });
     }
 
+    const pool = database.pool;
+    const metrics = new Metrics({ pool: () => ({ size: pool.size, inUse: pool.inUse, waiting: pool.waiting }) });
+    const responseCache = createResponseCache({
+      maxBytes: manifest.server.responseCacheBytes,
+      dataVersion: () => database.dataVersion,
+      metrics,
+    });
+
     const app = new Koa();
     // Errors are logged by the error middleware with the request id; Koa's own printing would double them.
     app.silent = true;
+    // Order matters: ids and timing wrap everything; the cache sits in front of the routes it can answer for.
     app.use(requestIdMiddleware);
+    app.use(requestMetrics(metrics));
     app.use(errorMiddleware(logger));
+    app.use(metricsRoute(metrics));
+    app.use(openApiRoutes(manifest));
     app.use(mcpMiddleware(manifest, { database, env, logger }));
+    app.use(responseCache.middleware);
     app.use(router.routes());
     app.use(router.allowedMethods());
 
@@ -73,6 +91,8 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
       database,
       manifest,
       logger,
+      metrics,
+      responseCache,
       close: async () => {
         if (ownsDatabase) await database.close();
       },

@@ -9,7 +9,9 @@ import { bindValues } from '../db/index.js';
 import type { EndpointSpec, ServerSettings } from '../manifest.js';
 import { compileParams } from '../params/index.js';
 import { compileTemplate, renderTemplate, type BoundValue, type CompiledTemplate } from '../template/index.js';
-import { ValidationFailed } from './http-errors.js';
+import { negotiateFormat, RESPONSE_FORMATS } from '../formats/index.js';
+import { respondInFormat } from './format-response.js';
+import { ClientError, ValidationFailed } from './http-errors.js';
 import { readJsonBody } from './read-json-body.js';
 import { countSql, nextLink, pageSql, pageValues, totalFromPage } from './pagination.js';
 import { rowsJson, type RowsJson } from './rows-json.js';
@@ -67,6 +69,11 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
   const timeoutMs = deps.server.requestTimeoutMs;
 
   return async function handleEndpoint(ctx: Context): Promise<void> {
+    ctx.state['endpoint'] = endpoint.name;
+    const format = isRead ? negotiateFormat(ctx.get('Accept') || undefined, queryFormat(ctx.query['format'])) : 'json';
+    if (format === undefined) {
+      throw new ClientError(406, `unsupported format: ask for one of ${RESPONSE_FORMATS.join(', ')} (Accept header or ?format=)`);
+    }
     const body = parser.needsBody ? await readJsonBody(ctx, bodyLimit) : undefined;
     const parsed = parser.parse({ query: ctx.query, path: ctx.params ?? {}, headers: ctx.headers, body });
     if (!parsed.ok) throw new ValidationFailed(parsed.errors);
@@ -74,8 +81,28 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
     const { sql, values } = renderTemplate(template, { params, conn, env });
 
     const lease = await pool.acquire();
-    const timer = timeoutMs > 0 ? setTimeout(interrupt, timeoutMs, lease) : undefined;
+    let timer = timeoutMs > 0 ? setTimeout(interrupt, timeoutMs, lease) : undefined;
+    let handedOver = false;
     try {
+      if (format !== 'json') {
+        const page = paged && !ownPaging;
+        const limit = Number(params['limit']);
+        const offset = Number(params['offset']);
+        // A long export is bounded by the client reading it, not by the request timeout.
+        if (timer !== undefined) clearTimeout(timer);
+        timer = undefined;
+        handedOver = true;
+        await respondInFormat({
+          ctx,
+          format,
+          lease,
+          sql: page ? pageSql(sql, values.length) : sql,
+          values: page ? pageValues(values, limit, offset) : values,
+          name: endpoint.name,
+          release: () => pool.release(lease),
+        });
+        return;
+      }
       if (!paged) {
         const text = isRead ? (await runRows(lease, sql, values)).text : await runWrite(lease, endpoint, sql, values, database);
         ctx.type = JSON_TYPE;
@@ -98,9 +125,13 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
       ctx.body = `{"data":${rows.text},"next":${JSON.stringify(next)},"total_count":${total === undefined ? 'null' : total}}`;
     } finally {
       if (timer !== undefined) clearTimeout(timer);
-      pool.release(lease);
+      if (!handedOver) pool.release(lease);
     }
   };
+}
+
+function queryFormat(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Stops a query past the request timeout; DuckDB then rejects it with an INTERRUPT error. */
