@@ -1,13 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
 const CLI = new URL('../bin/flapi.js', import.meta.url).pathname;
 const FIXTURE = new URL('./fixtures/flapi-test', import.meta.url).pathname;
-const EXAMPLES = new URL('../examples', import.meta.url).pathname;
 
 function flapi(...args: string[]) {
   const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
@@ -75,12 +74,4 @@ describe('flapi test', () => {
     assert.equal(code, 1, out);
     assert.match(out, /broken\.test\.yaml:2:\d+ +error +case 1 needs `endpoint:`/);
   });
-
-  for (const example of readdirSync(EXAMPLES)) {
-    it(`passes for examples/${example}`, () => {
-      const { code, out } = flapi('test', join(EXAMPLES, example));
-      assert.equal(code, 0, out);
-      assert.match(out, /^\d+ passed, 0 failed$/m);
-    });
-  }
 });

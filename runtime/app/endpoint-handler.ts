@@ -10,6 +10,7 @@ import type { EndpointSpec, ServerSettings } from '../manifest.js';
 import { compileParams } from '../params/index.js';
 import { compileTemplate, renderTemplate, type BoundValue, type CompiledTemplate } from '../template/index.js';
 import { negotiateFormat, RESPONSE_FORMATS } from '../formats/index.js';
+import { enumParams, runWrite } from './endpoint-sql.js';
 import { respondInFormat } from './format-response.js';
 import { ClientError, ValidationFailed } from './http-errors.js';
 import { readJsonBody } from './read-json-body.js';
@@ -29,15 +30,6 @@ export interface HandlerContext {
 export const RESERVED_QUERY_KEYS = ['format'] as const;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
-
-/** Enum-validated params with their allowed values: the only request values the template may splice. */
-function enumParams(endpoint: EndpointSpec): Map<string, readonly string[]> {
-  const out = new Map<string, readonly string[]>();
-  for (const p of endpoint.params) {
-    for (const v of p.validators) if (v.type === 'enum') out.set(p.name, v.allowedValues);
-  }
-  return out;
-}
 
 function usesOwnPaging(template: CompiledTemplate): boolean {
   return template.references.some((r) => r.namespace === 'params' && (r.key === 'limit' || r.key === 'offset'));
@@ -104,7 +96,7 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
         return;
       }
       if (!paged) {
-        const text = isRead ? (await runRows(lease, sql, values)).text : await runWrite(lease, endpoint, sql, values, database);
+        const text = isRead ? (await runRows(lease, sql, values)).text : await writeText(lease, endpoint, sql, values, database);
         ctx.type = JSON_TYPE;
         ctx.body = text;
         return;
@@ -139,28 +131,13 @@ function interrupt(lease: PooledConnection): void {
   lease.connection.interrupt();
 }
 
-async function runWrite(
+async function writeText(
   lease: PooledConnection,
   endpoint: EndpointSpec,
   sql: string,
   values: readonly BoundValue[],
   database: Database,
 ): Promise<string> {
-  const transaction = endpoint.operation.transaction;
-  if (transaction) await lease.connection.run('BEGIN TRANSACTION');
-  try {
-    const statement = await lease.prepare(sql);
-    bindValues(statement, values);
-    const result = await statement.run();
-    const text = endpoint.operation.returnsData
-      ? rowsJson(statement, result).text
-      : JSON.stringify({ rows_affected: result.rowsChanged });
-    if (transaction) await lease.connection.run('COMMIT');
-    return text;
-  } catch (err) {
-    if (transaction) await lease.connection.run('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    database.markDataChanged();
-  }
+  const { statement, result } = await runWrite(lease, endpoint, sql, values, database);
+  return endpoint.operation.returnsData ? rowsJson(statement, result).text : JSON.stringify({ rows_affected: result.rowsChanged });
 }

@@ -10,6 +10,7 @@ import { compileTemplate, renderTemplate, type BoundValue } from '../template/in
 import { RESERVED_QUERY_KEYS } from '../app/endpoint-handler.js';
 import { pageSql, pageValues } from '../app/pagination.js';
 import { rowsJson } from '../app/rows-json.js';
+import { enumParams, runWrite } from '../app/endpoint-sql.js';
 import { placeArguments } from './tool-arguments.js';
 
 export type Row = Record<string, unknown>;
@@ -41,15 +42,6 @@ export interface EndpointRunner {
   run(args: Readonly<Record<string, unknown>> | undefined, options?: { maxRows?: number }): Promise<RunOutcome>;
 }
 
-function enumParams(endpoint: EndpointSpec): Map<string, readonly string[]> {
-  const out = new Map<string, readonly string[]>();
-  for (const p of endpoint.params) {
-    for (const v of p.validators) if (v.type === 'enum') out.set(p.name, v.allowedValues);
-  }
-  return out;
-}
-
-/** The parameters the parser knows, the same list `compileParams` builds. */
 function allParams(endpoint: EndpointSpec, server: ServerSettings): ParamSpec[] {
   if (!endpoint.pagination) return [...endpoint.params];
   const declared = new Set(endpoint.params.map((p) => p.name));
@@ -95,23 +87,10 @@ export function createEndpointRunner(endpoint: EndpointSpec, deps: RunnerDeps): 
   }
 
   async function write(lease: PooledConnection, sql: string, values: BoundValue[]): Promise<RunOutcome> {
-    const transaction = endpoint.operation.transaction;
-    if (transaction) await lease.connection.run('BEGIN TRANSACTION');
-    try {
-      const statement = await lease.prepare(sql);
-      bindValues(statement, values);
-      const result = await statement.run();
-      const out: RunOutcome = endpoint.operation.returnsData
-        ? { ok: true, rows: JSON.parse(rowsJson(statement, result).text) as Row[], truncated: false }
-        : { ok: true, rows: [], truncated: false, rowsAffected: result.rowsChanged };
-      if (transaction) await lease.connection.run('COMMIT');
-      return out;
-    } catch (err) {
-      if (transaction) await lease.connection.run('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      database.markDataChanged();
-    }
+    const { statement, result } = await runWrite(lease, endpoint, sql, values, database);
+    return endpoint.operation.returnsData
+      ? { ok: true, rows: JSON.parse(rowsJson(statement, result).text) as Row[], truncated: false }
+      : { ok: true, rows: [], truncated: false, rowsAffected: result.rowsChanged };
   }
 
   return {
