@@ -69,14 +69,7 @@ export const SERVERS: ServerEntry[] = [
     label: '(c) flapi dev examples/flights',
     prepare: () => flapiDev('examples/flights', '/flights/1'),
     portFlag: (port) => ['--port', String(port)],
-    scenarios: flightsScenarios('flapi dev'),
-  },
-  {
-    id: 'flapi-dev-export',
-    label: '(c) flapi dev bench/projects/flights-export',
-    prepare: () => flapiDev('bench/projects/flights-export', '/export/flights?start=2999990'),
-    portFlag: (port) => ['--port', String(port)],
-    scenarios: exportScenarios('flapi dev'),
+    scenarios: [...flightsScenarios('flapi dev'), ...exportScenarios('flapi dev')],
   },
   {
     id: 'flapi-built',
@@ -94,6 +87,6 @@ export const SERVERS: ServerEntry[] = [
       };
     },
     portFlag: (port) => ['--port', String(port)],
-    scenarios: flightsScenarios('built server'),
+    scenarios: [...flightsScenarios('built server'), ...exportScenarios('built server')],
   },
 ];
