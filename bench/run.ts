@@ -2,7 +2,7 @@
  * `npm run bench`: every server on loopback, one after another in one run, measured with
  * autocannon; the table goes to bench/results/latest.md and stdout.
  *
- *   npm run bench                 full run (5 s per scenario, about 3 minutes)
+ *   npm run bench                 full run (3 interleaved rounds of 2 s per scenario, about 3 minutes)
  *   npm run bench -- --quick      development run (1.5 s per scenario)
  *   npm run bench -- --only=koa-hello,flapi-dev --no-build
  */
@@ -15,10 +15,11 @@ import { timeCli, type CliTiming } from './harness/cli-timing.js';
 import { measureDuckdbCopy } from './harness/duckdb-copy.js';
 import { REPO_ROOT } from './harness/flights-table.js';
 import { renderReport, type ServerOutcome } from './harness/report.js';
-import { runScenario, type RunSettings } from './harness/run-scenario.js';
+import { runRounds, type ScenarioTarget } from './harness/run-rounds.js';
+import type { RunSettings } from './harness/run-scenario.js';
 import { EXPORT_ROWS } from './harness/scenarios.js';
 import { SERVERS, type BenchContext, type ServerEntry } from './harness/server-list.js';
-import { launchServer } from './harness/server-process.js';
+import { launchServer, type RunningServer } from './harness/server-process.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -29,7 +30,9 @@ const { values: flags } = parseArgs({
 });
 
 const quick = flags.quick === true;
-const settings: RunSettings = quick ? { seconds: 1.5, warmupSeconds: 0.5 } : { seconds: 5, warmupSeconds: 1 };
+const settings: RunSettings = quick
+  ? { seconds: 1.5, warmupSeconds: 0.5, rounds: 1 }
+  : { seconds: 6, warmupSeconds: 1, rounds: 3 };
 const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 
@@ -41,35 +44,54 @@ function build(): void {
   if (result.status !== 0) log(`build reported errors (continuing with what was emitted):\n${result.stdout.slice(0, 1500)}`);
 }
 
-async function measureServer(entry: ServerEntry, context: BenchContext): Promise<ServerOutcome> {
+interface Started {
+  entry: ServerEntry;
+  outcome: ServerOutcome;
+  server?: RunningServer;
+}
+
+/** Starts one server (its start-up time is measured while the others sit idle). */
+async function startEntry(entry: ServerEntry, context: BenchContext): Promise<Started> {
   const outcome: ServerOutcome = { id: entry.id, label: entry.label, scenarios: [] };
   const spec = entry.prepare(context);
   if ('unavailable' in spec) {
     outcome.unavailable = spec.unavailable;
-    outcome.scenarios = entry.scenarios.map((scenario) => ({ scenario, unavailable: spec.unavailable }));
-    return outcome;
+    return { entry, outcome };
   }
   log(`starting ${entry.label}`);
-  let server;
   try {
-    server = await launchServer(spec, (port) => entry.portFlag(port));
+    const server = await launchServer(spec, (port) => entry.portFlag(port));
+    outcome.startupMs = server.startupMs;
+    return { entry, outcome, server };
   } catch (err) {
-    const reason = `does not start: ${(err as Error).message.replace(/\s+/g, ' ').slice(0, 300)}`;
-    outcome.unavailable = reason;
-    outcome.scenarios = entry.scenarios.map((scenario) => ({ scenario, unavailable: reason }));
-    return outcome;
+    outcome.unavailable = `does not start: ${(err as Error).message.replace(/\s+/g, ' ').slice(0, 300)}`;
+    return { entry, outcome };
   }
-  outcome.startupMs = server.startupMs;
+}
+
+async function measureServers(context: BenchContext): Promise<ServerOutcome[]> {
+  const started: Started[] = [];
   try {
-    for (const scenario of entry.scenarios) {
-      log(`  ${scenario.label}`);
-      outcome.scenarios.push(await runScenario(server.baseUrl, scenario, settings));
+    for (const entry of SERVERS) {
+      if (only && !only.includes(entry.id)) continue;
+      started.push(await startEntry(entry, context));
     }
-    outcome.peakRssMib = server.peakRssMib();
+    const targets: ScenarioTarget[] = [];
+    for (const { entry, server } of started) {
+      if (server) for (const scenario of entry.scenarios) targets.push({ serverId: entry.id, baseUrl: server.baseUrl, scenario });
+    }
+    const outcomes = await runRounds(targets, settings, log);
+    for (const { entry, outcome, server } of started) {
+      outcome.scenarios = entry.scenarios.map((scenario) => {
+        const target = targets.find((t) => t.serverId === entry.id && t.scenario === scenario);
+        return (target && outcomes.get(target)) ?? { scenario, unavailable: outcome.unavailable ?? 'not measured' };
+      });
+      outcome.peakRssMib = server?.peakRssMib();
+    }
   } finally {
-    await server.stop();
+    for (const { server } of started) await server?.stop();
   }
-  return outcome;
+  return started.map((s) => s.outcome);
 }
 
 async function main(): Promise<void> {
@@ -91,11 +113,7 @@ async function main(): Promise<void> {
     log('measuring DuckDB COPY baseline in-process');
     const copy = await measureDuckdbCopy(EXPORT_ROWS, quick ? 2 : 5);
 
-    const servers: ServerOutcome[] = [];
-    for (const entry of SERVERS) {
-      if (only && !only.includes(entry.id)) continue;
-      servers.push(await measureServer(entry, context));
-    }
+    const servers = await measureServers(context);
 
     const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
     const report = renderReport({

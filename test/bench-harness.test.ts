@@ -10,8 +10,8 @@ import { freeLoopbackPort } from '../bench/harness/free-port.js';
 import { REPO_ROOT } from '../bench/harness/flights-table.js';
 import { measureLoad } from '../bench/harness/load-test.js';
 import { renderReport } from '../bench/harness/report.js';
-import { runScenario } from '../bench/harness/run-scenario.js';
-import { exportScenarios, randomFlightPath, type Scenario } from '../bench/harness/scenarios.js';
+import { runRounds } from '../bench/harness/run-rounds.js';
+import { exportScenarios, helloScenarios, randomFlightPath, type Scenario } from '../bench/harness/scenarios.js';
 import { launchServer, type RunningServer } from '../bench/harness/server-process.js';
 
 describe('bench harness', () => {
@@ -62,11 +62,15 @@ describe('bench harness', () => {
     assert.ok(seen.size > 1, 'paths are drawn per request');
   });
 
-  it('reports a format the server does not speak as not available', async () => {
-    const csv = exportScenarios('hello')[1]!;
-    const outcome = await runScenario(server.baseUrl, { ...csv, path: '/export?format=csv' }, { seconds: 0.2, warmupSeconds: 0 });
-    assert.ok('unavailable' in outcome);
-    assert.match(outcome.unavailable, /not text\/csv/);
+  it('runs rounds, and reports a format the server does not speak as not available', async () => {
+    const hello = { serverId: 'hello', baseUrl: server.baseUrl, scenario: { ...helloScenarios[0]!, connections: 2 } };
+    const csv = { serverId: 'hello', baseUrl: server.baseUrl, scenario: { ...exportScenarios('hello')[1]!, path: '/export?format=csv' } };
+    const outcomes = await runRounds([hello, csv], { seconds: 0.4, warmupSeconds: 0, rounds: 2 }, () => {});
+    const measured = outcomes.get(hello)!;
+    assert.ok('load' in measured && measured.load.requests > 0 && measured.load.seconds > 0.3);
+    const missing = outcomes.get(csv)!;
+    assert.ok('unavailable' in missing);
+    assert.match(missing.unavailable, /not text\/csv/);
   });
 
   it('stops the server', async () => {
@@ -83,7 +87,7 @@ describe('bench report', () => {
     const report = renderReport({
       startedAt: '2026-01-01T00:00:00Z',
       quick: true,
-      settings: { seconds: 1, warmupSeconds: 0 },
+      settings: { seconds: 1, warmupSeconds: 0, rounds: 1 },
       machine: 'test',
       durationMs: 1000,
       copy: [{ format: 'csv', rows: 100, ms: 1, rowsPerSec: 100_000 }],

@@ -54,6 +54,26 @@ function run(opts: autocannon.Options): Promise<autocannon.Result> {
 }
 
 /**
+ * One result from several rounds of the same scenario: requests and time add up; the
+ * median of the rounds' p50 and the worst p99 stand for the whole (autocannon gives no
+ * mergeable histogram).
+ */
+export function mergeLoads(rounds: readonly LoadResult[]): LoadResult {
+  const requests = rounds.reduce((sum, r) => sum + r.requests, 0);
+  const seconds = rounds.reduce((sum, r) => sum + r.seconds, 0);
+  const p50s = rounds.map((r) => r.p50Ms).sort((a, b) => a - b);
+  return {
+    requests,
+    seconds,
+    reqPerSec: seconds > 0 ? requests / seconds : 0,
+    p50Ms: p50s[Math.floor(p50s.length / 2)] ?? 0,
+    p99Ms: Math.max(0, ...rounds.map((r) => r.p99Ms)),
+    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+    non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+  };
+}
+
+/**
  * When autocannon stops it drops its sockets, but the server still works off the requests
  * already queued for a DuckDB connection. One request sent afterwards queues behind them
  * (the pool is first come, first served), so its answer means the backlog is gone and
@@ -75,6 +95,8 @@ export async function measureLoad(plan: LoadPlan): Promise<LoadResult> {
     await drain(plan);
   }
   const result = await run(options(plan, plan.seconds));
+  // Leave the server idle for whatever is measured next (possibly another server).
+  await drain(plan);
   const total = result.requests.total;
   const seconds = result.duration > 0 ? result.duration : plan.seconds;
   return {

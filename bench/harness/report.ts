@@ -144,8 +144,9 @@ export function renderReport(results: BenchResults): string {
   return [
     '# flapi benchmark',
     '',
-    `${results.startedAt} · ${mode} · ${results.machine} · ${results.settings.seconds} s per scenario after ` +
-      `${results.settings.warmupSeconds} s warm-up · autocannon in-process, 1 worker · everything on 127.0.0.1 · ` +
+    `${results.startedAt} · ${mode} · ${results.machine} · ${results.settings.seconds} s per scenario in ` +
+      `${results.settings.rounds} interleaved round(s), after ${results.settings.warmupSeconds} s warm-up · ` +
+      `all servers up together, measured one at a time · autocannon in-process, 1 worker · everything on 127.0.0.1 · ` +
       `whole run ${fmt(results.durationMs / 1000, 1)} s · latencies at autocannon's 1 ms resolution`,
     '',
     '## Throughput',

@@ -11,15 +11,19 @@ export type ScenarioOutcome =
   | { scenario: Scenario; unavailable: string };
 
 export interface RunSettings {
+  /** Measured seconds per scenario, split over the rounds. */
   seconds: number;
+  /** Warm-up before a scenario's first round. */
   warmupSeconds: number;
+  /** Rounds over all scenarios; interleaving spreads the drift of a shared machine evenly. */
+  rounds: number;
 }
 
 export function resolvePath(scenario: Scenario): string {
   return typeof scenario.path === 'string' ? scenario.path : scenario.path();
 }
 
-async function probe(baseUrl: string, scenario: Scenario): Promise<string | undefined> {
+export async function probe(baseUrl: string, scenario: Scenario): Promise<string | undefined> {
   const path = resolvePath(scenario);
   try {
     const response = await fetch(baseUrl + path, { signal: AbortSignal.timeout(30_000) });
@@ -37,15 +41,7 @@ async function probe(baseUrl: string, scenario: Scenario): Promise<string | unde
   }
 }
 
-export async function runScenario(baseUrl: string, scenario: Scenario, settings: RunSettings): Promise<ScenarioOutcome> {
-  const missing = await probe(baseUrl, scenario);
-  if (missing !== undefined) return { scenario, unavailable: missing };
-  const load = await measureLoad({
-    baseUrl,
-    path: scenario.path,
-    connections: scenario.connections,
-    seconds: settings.seconds,
-    warmupSeconds: settings.warmupSeconds,
-  });
-  return { scenario, load };
+/** One round of a scenario (checked with `probe` first), `seconds` long after an optional warm-up. */
+export function runRound(baseUrl: string, scenario: Scenario, seconds: number, warmupSeconds: number): Promise<LoadResult> {
+  return measureLoad({ baseUrl, path: scenario.path, connections: scenario.connections, seconds, warmupSeconds });
 }
