@@ -10,6 +10,7 @@ import { REPO_ROOT } from './flights-table.js';
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 
 interface CpuProfile {
@@ -30,6 +31,8 @@ export interface ProfileSummary {
   idleMs: number;
   functions: SelfTime[];
   owners: SelfTime[];
+  /** Time with the function anywhere on the stack: what a middleware costs with its callees. */
+  inclusive: SelfTime[];
 }
 
 function ownerOf(url: string, functionName: string): string {
@@ -51,6 +54,11 @@ function locationOf(url: string): string {
   return path || '(native)';
 }
 
+function nameOf(frame: ProfileNode['callFrame']): string {
+  if (frame.url === '') return frame.functionName || '(native code)';
+  return `${frame.functionName || '(anonymous)'} ${locationOf(frame.url)}:${frame.lineNumber + 1}`;
+}
+
 function rank(totals: Map<string, number>, totalMs: number, top: number): SelfTime[] {
   return [...totals.entries()]
     .sort((a, b) => b[1] - a[1])
@@ -61,6 +69,9 @@ function rank(totals: Map<string, number>, totalMs: number, top: number): SelfTi
 export function summariseCpuProfile(file: string, top = 25): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const inclusive = new Map<string, number>();
   const functions = new Map<string, number>();
   const owners = new Map<string, number>();
   let totalMs = 0;
@@ -75,11 +86,23 @@ export function summariseCpuProfile(file: string, top = 25): ProfileSummary {
     }
     totalMs += ms;
     const owner = ownerOf(frame.url, frame.functionName);
-    const name = frame.url === '' ? frame.functionName || '(native code)' : `${frame.functionName || '(anonymous)'} ${locationOf(frame.url)}:${frame.lineNumber + 1}`;
+    const name = nameOf(frame);
+    const onStack = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const f = byId.get(at)?.callFrame;
+      if (f && f.url !== '') onStack.add(nameOf(f));
+    }
+    for (const key of onStack) inclusive.set(key, (inclusive.get(key) ?? 0) + ms);
     functions.set(name, (functions.get(name) ?? 0) + ms);
     owners.set(owner, (owners.get(owner) ?? 0) + ms);
   });
-  return { totalMs, idleMs, functions: rank(functions, totalMs, top), owners: rank(owners, totalMs, top) };
+  return {
+    totalMs,
+    idleMs,
+    functions: rank(functions, totalMs, top),
+    owners: rank(owners, totalMs, top),
+    inclusive: rank(inclusive, totalMs, top),
+  };
 }
 
 export function renderProfileSummary(title: string, summary: ProfileSummary): string {
@@ -97,6 +120,10 @@ export function renderProfileSummary(title: string, summary: ProfileSummary): st
     '| Function | self ms | share |',
     '|---|---:|---:|',
     ...summary.functions.map(row),
+    '',
+    '| Function (with callees) | total ms | share |',
+    '|---|---:|---:|',
+    ...summary.inclusive.map(row),
     '',
   ].join('\n');
 }
