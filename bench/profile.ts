@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/profile.ts [--seconds=5] [--scenario=point]`: runs one flapi
+ * `node --import tsx bench/profile.ts [--seconds=5] [--scenario=point] [--prime=a,b]`: runs one flapi
  * dev scenario on examples/flights under `node --cpu-prof` and prints where the server's
  * CPU time went (bench/results/profile/ keeps the raw .cpuprofile for DevTools).
  */
@@ -17,6 +17,9 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '5' },
     scenario: { type: 'string', default: 'point' },
     server: { type: 'string', default: 'flapi-dev' },
+    // Scenarios run (unmeasured, 2 s each) before the profiled one, e.g. --prime=point to
+    // see the repeated-read path with the state point lookups leave behind.
+    prime: { type: 'string', default: '' },
   },
 });
 
@@ -33,6 +36,11 @@ if ('unavailable' in spec) throw new Error(spec.unavailable);
 spec.args.unshift('--cpu-prof', `--cpu-prof-dir=${dir}`);
 
 const server = await launchServer(spec, (port) => entry.portFlag(port));
+for (const id of flags.prime.split(',').filter(Boolean)) {
+  const primer = entry.scenarios.find((s) => s.id === id);
+  if (!primer) throw new Error(`unknown scenario ${id}`);
+  await measureLoad({ baseUrl: server.baseUrl, path: primer.path, connections: primer.connections, seconds: 2, warmupSeconds: 0 });
+}
 const load = await measureLoad({
   baseUrl: server.baseUrl,
   path: scenario.path,
