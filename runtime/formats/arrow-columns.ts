@@ -19,8 +19,8 @@ export interface ArrowColumn {
   build(vector: DuckDBVector, rowCount: number): Data;
 }
 
-type TypedArray = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
-type TypedArrayOf = new (length: number) => TypedArray;
+/** A typed array whose elements are `T` (number for 8–32-bit and float types, bigint for 64-bit). */
+type TypedArrayOf<T extends number | bigint> = new (length: number) => { [index: number]: T };
 
 interface Validity {
   bitmap: Uint8Array;
@@ -35,11 +35,12 @@ function markValid(validity: Validity, index: number): void {
   validity.bitmap[index >> 3]! |= 1 << (index & 7);
 }
 
-function numberColumn(
+/** Fixed-width values written straight into a typed array, with a validity bitmap. */
+function fixedWidthColumn<T extends number | bigint>(
   name: string,
   type: DataType,
-  ArrayType: TypedArrayOf,
-  read: (value: DuckDBValue) => number = Number,
+  ArrayType: TypedArrayOf<T>,
+  read: (value: DuckDBValue) => T,
 ): ArrowColumn {
   return {
     field: new Field(name, type, true),
@@ -59,23 +60,12 @@ function numberColumn(
   };
 }
 
+function numberColumn(name: string, type: DataType, ArrayType: TypedArrayOf<number>, read: (value: DuckDBValue) => number = Number): ArrowColumn {
+  return fixedWidthColumn(name, type, ArrayType, read);
+}
+
 function bigintColumn(name: string, type: DataType, unsigned: boolean, read: (value: DuckDBValue) => bigint): ArrowColumn {
-  return {
-    field: new Field(name, type, true),
-    build(vector, rowCount) {
-      const data = unsigned ? new BigUint64Array(rowCount) : new BigInt64Array(rowCount);
-      const validity = newValidity(rowCount);
-      for (let i = 0; i < rowCount; i++) {
-        const value = vector.getItem(i);
-        if (value === null) validity.nullCount++;
-        else {
-          data[i] = read(value);
-          markValid(validity, i);
-        }
-      }
-      return makeData({ type, length: rowCount, nullCount: validity.nullCount, nullBitmap: validity.bitmap, data } as never);
-    },
-  };
+  return fixedWidthColumn(name, type, unsigned ? BigUint64Array : BigInt64Array, read);
 }
 
 function boolColumn(name: string): ArrowColumn {
