@@ -1,6 +1,13 @@
 /**
- * A byte-bounded LRU of responses. A Map keeps insertion order, so re-inserting on every hit
- * makes its first key the least recently used one.
+ * A byte-bounded LRU of responses: a Map for lookup, a doubly linked list for recency.
+ *
+ * A hit only relinks list nodes; the Map is written on insert and eviction alone. The
+ * obvious LRU (delete and re-insert the hit key so the Map's insertion order is the
+ * recency order) degrades with the cache's size: V8 leaves a deleted Map entry in its
+ * hash bucket's chain until the next rehash, so re-inserting one hot key lengthens that
+ * key's chain by one per hit. With 4,700 entries a hit on one key cost 12 µs instead of
+ * 0.1 µs, and repeated reads fell to half their speed once the cache had filled
+ * (bench/results/findings.md).
  */
 
 export interface CachedResponse {
@@ -12,8 +19,19 @@ export interface CachedResponse {
   size: number;
 }
 
+interface Node {
+  key: string;
+  value: CachedResponse;
+  /** Toward the most recently used end. */
+  newer: Node | undefined;
+  /** Toward the least recently used end. */
+  older: Node | undefined;
+}
+
 export class LruStore {
-  private readonly entries = new Map<string, CachedResponse>();
+  private readonly nodes = new Map<string, Node>();
+  private newest: Node | undefined;
+  private oldest: Node | undefined;
   private total = 0;
 
   constructor(readonly maxBytes: number) {}
@@ -23,36 +41,69 @@ export class LruStore {
   }
 
   get count(): number {
-    return this.entries.size;
+    return this.nodes.size;
   }
 
   get(key: string): CachedResponse | undefined {
-    const entry = this.entries.get(key);
-    if (entry) {
-      this.entries.delete(key);
-      this.entries.set(key, entry);
+    const node = this.nodes.get(key);
+    if (node === undefined) return undefined;
+    if (node !== this.newest) {
+      this.unlink(node);
+      this.pushNewest(node);
     }
-    return entry;
+    return node.value;
   }
 
-  set(key: string, entry: CachedResponse): void {
-    if (entry.size > this.maxBytes) return;
-    const previous = this.entries.get(key);
-    if (previous) {
-      this.total -= previous.size;
-      this.entries.delete(key);
+  set(key: string, value: CachedResponse): void {
+    if (value.size > this.maxBytes) return;
+    const existing = this.nodes.get(key);
+    if (existing !== undefined) {
+      this.total += value.size - existing.value.size;
+      existing.value = value;
+      this.unlink(existing);
+      this.pushNewest(existing);
+    } else {
+      const node: Node = { key, value, newer: undefined, older: undefined };
+      this.nodes.set(key, node);
+      this.pushNewest(node);
+      this.total += value.size;
     }
-    this.entries.set(key, entry);
-    this.total += entry.size;
-    for (const [oldKey, old] of this.entries) {
-      if (this.total <= this.maxBytes) break;
-      this.entries.delete(oldKey);
-      this.total -= old.size;
+    while (this.total > this.maxBytes && this.oldest !== undefined) {
+      const victim = this.oldest;
+      this.unlink(victim);
+      this.nodes.delete(victim.key);
+      this.total -= victim.value.size;
     }
+  }
+
+  /** Keys from least to most recently used (for tests and diagnostics). */
+  keys(): string[] {
+    const keys: string[] = [];
+    for (let node = this.oldest; node !== undefined; node = node.newer) keys.push(node.key);
+    return keys;
   }
 
   clear(): void {
-    this.entries.clear();
+    this.nodes.clear();
+    this.newest = undefined;
+    this.oldest = undefined;
     this.total = 0;
+  }
+
+  private unlink(node: Node): void {
+    if (node.newer !== undefined) node.newer.older = node.older;
+    else this.newest = node.older;
+    if (node.older !== undefined) node.older.newer = node.newer;
+    else this.oldest = node.newer;
+    node.newer = undefined;
+    node.older = undefined;
+  }
+
+  private pushNewest(node: Node): void {
+    node.older = this.newest;
+    node.newer = undefined;
+    if (this.newest !== undefined) this.newest.newer = node;
+    this.newest = node;
+    if (this.oldest === undefined) this.oldest = node;
   }
 }

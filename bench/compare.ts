@@ -1,0 +1,75 @@
+/**
+ * `node --import tsx bench/compare.ts [--scenario=repeated] [--against=koa-hello] [--prime=point]
+ * [--rounds=4] [--seconds=2]`: one flapi dev scenario against one reference server, in
+ * alternating short runs, for a quick before/after ratio while working on the hot path
+ * (the full `npm run bench` takes minutes). Prints each pair and the overall ratio.
+ */
+import { parseArgs } from 'node:util';
+import { measureLoad, type LoadPlan } from './harness/load-test.js';
+import { SERVERS, type ServerEntry } from './harness/server-list.js';
+import { launchServer, type RunningServer } from './harness/server-process.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    scenario: { type: 'string', default: 'repeated' },
+    server: { type: 'string', default: 'flapi-dev' },
+    against: { type: 'string', default: 'koa-hello' },
+    // Scenarios run on the flapi server (2 s each, unmeasured) before the first round.
+    prime: { type: 'string', default: '' },
+    rounds: { type: 'string', default: '4' },
+    seconds: { type: 'string', default: '2' },
+  },
+});
+
+function entryOf(id: string): ServerEntry {
+  const entry = SERVERS.find((s) => s.id === id);
+  if (!entry) throw new Error(`unknown server ${id}`);
+  return entry;
+}
+
+async function start(entry: ServerEntry): Promise<RunningServer> {
+  const spec = entry.prepare({});
+  if ('unavailable' in spec) throw new Error(`${entry.id}: ${spec.unavailable}`);
+  return launchServer(spec, (port) => entry.portFlag(port));
+}
+
+const subjectEntry = entryOf(flags.server);
+const referenceEntry = entryOf(flags.against);
+const scenario = subjectEntry.scenarios.find((s) => s.id === flags.scenario);
+const referenceScenario = referenceEntry.scenarios[0];
+if (!scenario || !referenceScenario) throw new Error(`unknown scenario ${flags.scenario}`);
+
+const subject = await start(subjectEntry);
+const reference = await start(referenceEntry);
+try {
+  for (const id of flags.prime.split(',').filter(Boolean)) {
+    const primer = subjectEntry.scenarios.find((s) => s.id === id);
+    if (!primer) throw new Error(`unknown scenario ${id}`);
+    await measureLoad({ baseUrl: subject.baseUrl, path: primer.path, connections: primer.connections, seconds: 2, warmupSeconds: 0 });
+  }
+  const seconds = Number(flags.seconds);
+  const plan = (baseUrl: string, s: typeof scenario, warm: boolean): LoadPlan => ({
+    baseUrl,
+    path: s.path,
+    connections: s.connections,
+    seconds,
+    warmupSeconds: warm ? 0.5 : 0,
+  });
+  let subjectTotal = 0;
+  let referenceTotal = 0;
+  for (let round = 0; round < Number(flags.rounds); round++) {
+    const r = await measureLoad(plan(reference.baseUrl, referenceScenario, round === 0));
+    const s = await measureLoad(plan(subject.baseUrl, scenario, round === 0));
+    subjectTotal += s.reqPerSec;
+    referenceTotal += r.reqPerSec;
+    const errors = s.errors + s.non2xx + r.errors + r.non2xx;
+    process.stdout.write(
+      `round ${round + 1}: ${flags.against} ${r.reqPerSec.toFixed(0)} req/s, ${flags.server} ${scenario.id} ${s.reqPerSec.toFixed(0)} req/s ` +
+        `(p99 ${s.p99Ms} ms) → ${(s.reqPerSec / r.reqPerSec).toFixed(2)}×${errors ? `, ${errors} errors` : ''}\n`,
+    );
+  }
+  process.stdout.write(`overall: ${(subjectTotal / referenceTotal).toFixed(2)}× ${flags.against}\n`);
+} finally {
+  await subject.stop();
+  await reference.stop();
+}
