@@ -5,3 +5,7 @@ export { createEndpointHandler, RESERVED_QUERY_KEYS, type HandlerContext } from 
 export { ClientError, ValidationFailed } from './http-errors.js';
 export { createJsonLogger, silentLogger, type Logger, type LogFields, type LogLevel } from './logger.js';
 export { requestIdOf } from './request-id.js';
+export { applyEnvironment, type Environment } from './apply-environment.js';
+export { loadManifest, resolveManifestPaths } from './load-manifest.js';
+export { verifyRoutes, routeDifferences, type RouteDescriptor } from './verify-routes.js';
+export { closeOnSignal, type CloseOnSignalOptions } from './close-on-signal.js';
