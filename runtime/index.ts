@@ -5,3 +5,4 @@ export * from './db/index.js';
 export * from './params/index.js';
 export { compileTemplate, renderTemplate, TemplateSyntaxError, TemplateRenderError } from './template/index.js';
 export type { BoundValue, CompiledTemplate, TemplateContext, TemplateReference, RenderedSql } from './template/index.js';
+export * from './artifact/index.js';

@@ -58,6 +58,22 @@ export interface DuckDBSettings {
   dbPath?: string;
   /** Every other key of the `duckdb:` block, passed to DuckDB as a setting. */
   settings: Record<string, string | number | boolean>;
+  /** How a read-only artifact at `dbPath` is fetched and watched (`duckdb.artifact`). */
+  artifact?: ArtifactSettings;
+}
+
+/** Settings for serving a baked artifact; environment variables override them at start. */
+export interface ArtifactSettings {
+  /** Object-store endpoint for S3-compatible stores or a GCS emulator (`AWS_ENDPOINT_URL`, `STORAGE_EMULATOR_HOST`). */
+  endpoint?: string;
+  /** S3 region (default `AWS_REGION`, then us-east-1). */
+  region?: string;
+  /** Path-style S3 addressing (`endpoint/bucket/key`); default true when an endpoint is set. */
+  forcePathStyle?: boolean;
+  /** How often to look for a new version, in milliseconds; 0 turns polling off. */
+  pollIntervalMs?: number;
+  /** Folder that downloads go to (default the OS temp folder, `/tmp` on AWS Lambda). */
+  downloadDir?: string;
 }
 
 export interface ConnectionSpec {

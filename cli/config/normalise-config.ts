@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
-import { MANIFEST_VERSION, type ConnectionSpec, type Manifest } from '../../runtime/manifest.js';
+import { MANIFEST_VERSION, type ArtifactSettings, type ConnectionSpec, type Manifest } from '../../runtime/manifest.js';
+import { parseDuration } from '../../runtime/artifact/artifact-settings.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LoadedProject } from './load-project.js';
 import { normaliseAuth, normaliseCors, normaliseRateLimit } from './normalise-policies.js';
@@ -78,7 +79,7 @@ export function normaliseConfig(project: LoadedProject, diagnostics: Diagnostic[
 }
 
 function normaliseDuckdb(value: unknown, root: string): Manifest['duckdb'] {
-  const { db_path: dbPath, ...rest } = asMap(value);
+  const { db_path: dbPath, artifact, ...rest } = asMap(value);
   const settings: Record<string, string | number | boolean> = {};
   for (const [key, setting] of Object.entries(rest)) {
     const scalar = asScalar(setting);
@@ -87,6 +88,23 @@ function normaliseDuckdb(value: unknown, root: string): Manifest['duckdb'] {
   const path = asString(dbPath);
   const out: Manifest['duckdb'] = { settings };
   if (path && path !== ':memory:') out.dbPath = /^[a-z][a-z0-9+.-]*:\/\//i.test(path) || isAbsolute(path) ? path : resolve(root, path);
+  if (artifact !== undefined) out.artifact = normaliseArtifact(artifact, root);
+  return out;
+}
+
+/** `duckdb.artifact`: how a read-only artifact is fetched and watched. */
+function normaliseArtifact(value: unknown, root: string): ArtifactSettings {
+  const map = asMap(value);
+  const out: ArtifactSettings = {};
+  const endpoint = asString(map.endpoint);
+  if (endpoint) out.endpoint = endpoint;
+  const region = asString(map.region);
+  if (region) out.region = region;
+  if (map['force-path-style'] !== undefined) out.forcePathStyle = asBoolean(map['force-path-style'], true);
+  const interval = parseDuration(asScalar(map['poll-interval']) as string | number | undefined);
+  if (interval !== undefined) out.pollIntervalMs = interval;
+  const dir = asString(map['download-dir']);
+  if (dir) out.downloadDir = isAbsolute(dir) ? dir : resolve(root, dir);
   return out;
 }
 

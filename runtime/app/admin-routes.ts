@@ -1,12 +1,28 @@
 /**
  * The reserved `/_flapi/` routes this module owns: liveness and readiness. Readiness
- * reports the data version, so a load balancer or test can see a swap happen.
+ * reports the data version and the artifact version served, so a load balancer or test
+ * can see a swap happen.
  */
 import type { Router } from '@koa/router';
 import type { Database } from '../db/index.js';
 import type { Manifest } from '../manifest.js';
+import type { ArtifactVersion } from '../artifact/index.js';
 
-export function registerAdminRoutes(router: Router, manifest: Manifest, database: Database): void {
+function artifactFields(version: ArtifactVersion | undefined): Record<string, unknown> {
+  if (version === undefined) return {};
+  return {
+    artifact: {
+      source: version.source,
+      version: version.version,
+      etag: version.etag ?? null,
+      built_at: version.builtAt ?? null,
+      loaded_at: version.loadedAt,
+      bytes: version.size,
+    },
+  };
+}
+
+export function registerAdminRoutes(router: Router, manifest: Manifest, database: Database, artifact?: ArtifactVersion): void {
   router.get('/_flapi/health', (ctx) => {
     ctx.body = { status: 'ok' };
   });
@@ -16,6 +32,7 @@ export function registerAdminRoutes(router: Router, manifest: Manifest, database
       data_version: database.dataVersion,
       endpoints: manifest.endpoints.filter((e) => e.urlPath !== undefined).length,
       pool: { size: database.pool.size, in_use: database.pool.inUse, waiting: database.pool.waiting },
+      ...artifactFields(artifact),
     };
   });
 }

@@ -16,10 +16,13 @@ import { Metrics, metricsRoute, requestMetrics } from '../metrics/index.js';
 import { createResponseCache, type ResponseCache } from '../response-cache/index.js';
 import { requestIdMiddleware } from './request-id.js';
 import { openApiRoutes } from './openapi-routes.js';
+import { openServedArtifact, type ArtifactVersion, type LoadedArtifact, type ServedArtifact } from '../artifact/index.js';
 
 export interface CreateAppOptions {
   /** Use this database instead of opening one; it is then not closed by `close()`. */
   database?: Database;
+  /** Serve this artifact version; the app owns it and disposes of it on `close()`. */
+  artifact?: LoadedArtifact;
   logger?: Logger;
   /** Pool size when the app opens the database itself. */
   poolSize?: number;
@@ -35,6 +38,8 @@ export interface FlapiApp {
   logger: Logger;
   metrics: Metrics;
   responseCache: ResponseCache;
+  /** The artifact version served, when the database is a read-only artifact. */
+  artifact?: ArtifactVersion;
   /** Closes the database if this app opened it. */
   close(): Promise<void>;
 }
@@ -47,11 +52,23 @@ function connProperties(manifest: Manifest, endpoint: EndpointSpec): Record<stri
 export async function createApp(manifest: Manifest, options: CreateAppOptions = {}): Promise<FlapiApp> {
   const logger = options.logger ?? createJsonLogger();
   const ownsDatabase = options.database === undefined;
-  const database = options.database ?? (await openDatabase(manifest, { poolSize: options.poolSize, env: options.env }));
+  // Without a database or version handed in, an artifact db_path is loaded once here (no polling: startServer polls).
+  let served: ServedArtifact | undefined;
+  if (ownsDatabase && options.artifact === undefined) {
+    served = await openServedArtifact(manifest, { env: options.env, poolSize: options.poolSize });
+  }
+  const artifact = options.artifact ?? served?.loaded;
+  const database = options.database ?? artifact?.database ?? (await openDatabase(manifest, { poolSize: options.poolSize, env: options.env }));
+  const release = async (): Promise<void> => {
+    if (!ownsDatabase) return;
+    if (artifact === undefined) return database.close();
+    await artifact.dispose();
+    await served?.source.close();
+  };
   try {
     const env = whitelistedEnv(manifest.environmentWhitelist, options.env);
     const router = new Router();
-    registerAdminRoutes(router, manifest, database);
+    registerAdminRoutes(router, manifest, database, artifact?.version);
     for (const endpoint of manifest.endpoints) {
       if (endpoint.urlPath === undefined) continue;
       let handler;
@@ -93,12 +110,11 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
       logger,
       metrics,
       responseCache,
-      close: async () => {
-        if (ownsDatabase) await database.close();
-      },
+      ...(artifact !== undefined ? { artifact: artifact.version } : {}),
+      close: release,
     };
   } catch (err) {
-    if (ownsDatabase) await database.close();
+    await release();
     throw err;
   }
 }

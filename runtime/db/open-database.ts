@@ -22,6 +22,8 @@ export interface QueryResult {
 export interface Database {
   readonly instance: DuckDBInstance;
   readonly pool: ConnectionPool;
+  /** Opened with access_mode=READ_ONLY (a baked artifact): nothing may write to it. */
+  readonly readOnly: boolean;
   /** Changes whenever the served data changes; response caches key on it. */
   readonly dataVersion: number;
   markDataChanged(): void;
@@ -36,11 +38,17 @@ export interface OpenDatabaseOptions {
   /** Prepared statements kept per connection. */
   statementCacheSize?: number;
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Open the file read-only and skip connection `init`: a baked artifact already holds
+   * what init made, and init's CREATE statements would fail on a read-only database.
+   */
+  readOnly?: boolean;
 }
 
-function instanceOptions(manifest: Manifest): Record<string, string> {
+function instanceOptions(manifest: Manifest, readOnly: boolean): Record<string, string> {
   const options: Record<string, string> = {};
   for (const [key, value] of Object.entries(manifest.duckdb.settings)) options[key] = String(value);
+  if (readOnly) options['access_mode'] = 'READ_ONLY';
   // Never fetch extensions over the network behind a user's back.
   options['autoinstall_known_extensions'] ??= 'false';
   return options;
@@ -61,13 +69,14 @@ export async function openDatabase(manifest: Manifest, options: OpenDatabaseOpti
   const size = Math.max(1, options.poolSize ?? (manifest.server.poolSize || availableParallelism()));
   const cacheSize = Math.max(4, options.statementCacheSize ?? 256);
   const env = whitelistedEnv(manifest.environmentWhitelist, options.env);
-  const instance = await DuckDBInstance.create(manifest.duckdb.dbPath ?? ':memory:', instanceOptions(manifest));
+  const readOnly = options.readOnly === true;
+  const instance = await DuckDBInstance.create(manifest.duckdb.dbPath ?? ':memory:', instanceOptions(manifest, readOnly));
   const members: PooledConnection[] = [];
   try {
     for (let i = 0; i < size; i++) {
       members.push(pooledConnection(await instance.connect(), cacheSize));
     }
-    await runInit(manifest, members[0]!.connection, env);
+    if (!readOnly) await runInit(manifest, members[0]!.connection, env);
   } catch (err) {
     for (const m of members) m.connection.closeSync();
     instance.closeSync();
@@ -89,6 +98,7 @@ export async function openDatabase(manifest: Manifest, options: OpenDatabaseOpti
   return {
     instance,
     pool,
+    readOnly,
     get dataVersion() {
       return dataVersion;
     },

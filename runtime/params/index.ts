@@ -10,3 +10,4 @@ export {
   type RequestInput,
   type ValueCheck,
 } from './param-types.js';
+export { dryRunParams, placeholderValue } from './placeholder-values.js';

@@ -1,0 +1,53 @@
+/**
+ * The artifact settings in force: the manifest's `duckdb.artifact` block with the
+ * environment laid over it, read once at start. Deployments set environment variables
+ * (a Lambda function's configuration, a container's env), not flapi.yaml.
+ */
+import { tmpdir } from 'node:os';
+import type { Manifest } from '../manifest.js';
+
+export interface ResolvedArtifactSettings {
+  endpoint?: string;
+  region?: string;
+  forcePathStyle: boolean;
+  pollIntervalMs: number;
+  downloadDir: string;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Default poll interval: a minute, a few cheap conditional requests an hour per instance. */
+export const DEFAULT_POLL_INTERVAL_MS = 60_000;
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `500ms`, `30s`, `5m`, `1h`, `2d`, or a bare number of seconds; undefined when unreadable. */
+export function parseDuration(text: string | number | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (typeof text === 'number') return Number.isFinite(text) && text >= 0 ? text * 1000 : undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
+  if (!match) return undefined;
+  return Math.round(Number(match[1]) * UNITS[(match[2] ?? 's').toLowerCase()]!);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+export function resolveArtifactSettings(manifest: Manifest, env: Env = process.env): ResolvedArtifactSettings {
+  const configured = manifest.duckdb.artifact ?? {};
+  const scheme = /^([a-z0-9]+):/i.exec(manifest.duckdb.dbPath ?? '')?.[1]?.toLowerCase();
+  // An endpoint named for flapi wins over the cloud SDKs' own variables.
+  const cloudEndpoint = scheme === 'gs' || scheme === 'gcs' ? nonEmpty(env['STORAGE_EMULATOR_HOST']) : nonEmpty(env['AWS_ENDPOINT_URL_S3']) ?? nonEmpty(env['AWS_ENDPOINT_URL']);
+  const endpoint = nonEmpty(env['FLAPI_ARTIFACT_ENDPOINT']) ?? configured.endpoint ?? cloudEndpoint;
+  const envInterval = parseDuration(nonEmpty(env['FLAPI_ARTIFACT_POLL_INTERVAL']));
+  const pathStyle = nonEmpty(env['FLAPI_ARTIFACT_FORCE_PATH_STYLE']);
+  const region = nonEmpty(env['FLAPI_ARTIFACT_REGION']) ?? configured.region ?? nonEmpty(env['AWS_REGION']) ?? nonEmpty(env['AWS_DEFAULT_REGION']);
+  return {
+    ...(endpoint !== undefined ? { endpoint } : {}),
+    ...(region !== undefined ? { region } : {}),
+    forcePathStyle: pathStyle !== undefined ? pathStyle === 'true' || pathStyle === '1' : configured.forcePathStyle ?? endpoint !== undefined,
+    pollIntervalMs: envInterval ?? configured.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+    downloadDir: nonEmpty(env['FLAPI_ARTIFACT_DIR']) ?? configured.downloadDir ?? tmpdir(),
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * One artifact location as a server sees it: fetch a version into the download folder,
+ * check it, and open it read-only. Each version becomes a LoadedArtifact that owns its
+ * database and (for downloads) its file; retiring the version frees both.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openDatabase, type Database } from '../db/index.js';
+import type { Manifest } from '../manifest.js';
+import { describeLocation, parseArtifactLocation, type ArtifactLocation } from './artifact-location.js';
+import { readArtifactMetadata, type ArtifactMetadata } from './artifact-metadata.js';
+import { ArtifactRejectedError } from './artifact-rejected.js';
+import { resolveArtifactSettings, type Env, type ResolvedArtifactSettings } from './artifact-settings.js';
+import { createArtifactStore, type ArtifactStore, type FetchedArtifact } from './artifact-store.js';
+import { checkArtifact } from './check-artifact.js';
+import { checkDuckdbHeader } from './duckdb-header.js';
+
+/** What `/_flapi/ready` and the logs say about the version being served. */
+export interface ArtifactVersion {
+  /** The location, without credentials. */
+  source: string;
+  /** The baked version from the metadata, else the store's ETag. */
+  version: string;
+  etag?: string;
+  builtAt?: string;
+  loadedAt: string;
+  size: number;
+}
+
+export interface LoadedArtifact {
+  readonly version: ArtifactVersion;
+  readonly metadata: ArtifactMetadata | undefined;
+  readonly database: Database;
+  /** Closes the database and deletes the file if it was a download. */
+  dispose(): Promise<void>;
+}
+
+export interface ArtifactSourceOptions {
+  env?: Env;
+  poolSize?: number;
+}
+
+export class ArtifactSource {
+  readonly location: ArtifactLocation;
+  readonly description: string;
+  readonly settings: ResolvedArtifactSettings;
+  private downloads: Promise<string> | undefined;
+  private counter = 0;
+
+  private constructor(
+    readonly manifest: Manifest,
+    private readonly store: ArtifactStore,
+    settings: ResolvedArtifactSettings,
+    private readonly options: ArtifactSourceOptions,
+  ) {
+    this.location = store.location;
+    this.description = describeLocation(store.location);
+    this.settings = settings;
+  }
+
+  static async create(manifest: Manifest, options: ArtifactSourceOptions = {}): Promise<ArtifactSource> {
+    const path = manifest.duckdb.dbPath;
+    if (path === undefined) throw new Error('no duckdb.db_path to serve an artifact from');
+    const settings = resolveArtifactSettings(manifest, options.env);
+    const store = await createArtifactStore(parseArtifactLocation(path), settings);
+    return new ArtifactSource(manifest, store, settings, options);
+  }
+
+  /** A fresh file name in this process's download folder (made on first use). */
+  private async nextDownload(): Promise<string> {
+    this.downloads ??= mkdtemp(join(this.settings.downloadDir, 'flapi-artifact-'));
+    return join(await this.downloads, `v${++this.counter}.duckdb`);
+  }
+
+  /** The current version, or undefined when it is still `ifNoneMatch`. */
+  async fetch(ifNoneMatch?: string, signal?: AbortSignal): Promise<FetchedArtifact | undefined> {
+    const dest = this.location.kind === 'local' ? '' : await this.nextDownload();
+    const outcome = await this.store.fetch(dest, { ...(ifNoneMatch !== undefined ? { ifNoneMatch } : {}), ...(signal ? { signal } : {}) });
+    return outcome.status === 'fetched' ? outcome.artifact : undefined;
+  }
+
+  /**
+   * Checks a fetched file and opens it read-only; a rejected file is deleted if it was a
+   * download. With `onlyIfBaked`, a file without flapi's metadata is closed again and
+   * undefined returned: a local database file is served as an artifact only if baked.
+   */
+  async open(fetched: FetchedArtifact, options: { manifest?: Manifest; onlyIfBaked: true }): Promise<LoadedArtifact | undefined>;
+  async open(fetched: FetchedArtifact, options?: { manifest?: Manifest; onlyIfBaked?: false }): Promise<LoadedArtifact>;
+  async open(fetched: FetchedArtifact, options: { manifest?: Manifest; onlyIfBaked?: boolean } = {}): Promise<LoadedArtifact | undefined> {
+    const manifest = options.manifest ?? this.manifest;
+    let database: Database | undefined;
+    try {
+      try {
+        await checkDuckdbHeader(fetched.file);
+        database = await openDatabase({ ...manifest, duckdb: { ...manifest.duckdb, dbPath: fetched.file } }, {
+          readOnly: true,
+          ...(this.options.poolSize !== undefined ? { poolSize: this.options.poolSize } : {}),
+          ...(this.options.env !== undefined ? { env: this.options.env } : {}),
+        });
+      } catch (err) {
+        // Not openable read-only, so not a baked artifact: the caller opens it as a normal database.
+        if (options.onlyIfBaked === true) return undefined;
+        if (err instanceof ArtifactRejectedError) throw err;
+        throw new ArtifactRejectedError(`DuckDB cannot open it: ${String((err as Error).message).split('\n')[0]}`, { cause: err });
+      }
+      const metadata = await readArtifactMetadata(database);
+      if (metadata === undefined && options.onlyIfBaked === true) {
+        await database.close();
+        return undefined;
+      }
+      await checkArtifact(database, manifest, metadata, this.options.env !== undefined ? { env: this.options.env } : {});
+      const opened = database;
+      const version: ArtifactVersion = {
+        source: this.description,
+        version: metadata?.version ?? fetched.etag ?? 'unversioned',
+        ...(fetched.etag !== undefined ? { etag: fetched.etag } : {}),
+        ...(metadata?.builtAt !== undefined ? { builtAt: metadata.builtAt } : {}),
+        loadedAt: new Date().toISOString(),
+        size: fetched.size,
+      };
+      let disposed: Promise<void> | undefined;
+      return {
+        version,
+        metadata,
+        database: opened,
+        dispose: () => (disposed ??= (async () => {
+          await opened.close();
+          if (fetched.owned) await rm(fetched.file, { force: true });
+        })()),
+      };
+    } catch (err) {
+      await database?.close();
+      if (fetched.owned) await rm(fetched.file, { force: true });
+      throw err;
+    }
+  }
+
+  /** Drops a fetched version that will not be opened. */
+  async discard(fetched: FetchedArtifact): Promise<void> {
+    if (fetched.owned) await rm(fetched.file, { force: true });
+  }
+
+  /** Removes the download folder; call once every version from this source is disposed. */
+  async close(): Promise<void> {
+    const dir = this.downloads;
+    this.downloads = undefined;
+    if (dir !== undefined) await rm(await dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * A local artifact file, served in place (no copy: a cold start should not pay for one).
+ * Its version is the file's identity and status, so replacing it by rename, as
+ * `flapi bake` does, is seen as a new version while the open old one stays intact.
+ */
+import { stat } from 'node:fs/promises';
+import type { ArtifactLocation } from './artifact-location.js';
+import { ArtifactFetchError, type ArtifactStore, type FetchOptions, type FetchOutcome } from './artifact-store.js';
+
+export class LocalStore implements ArtifactStore {
+  readonly location: ArtifactLocation & { kind: 'local' };
+
+  constructor(location: ArtifactLocation & { kind: 'local' }) {
+    this.location = location;
+  }
+
+  async fetch(_dest: string, options: FetchOptions = {}): Promise<FetchOutcome> {
+    const { path } = this.location;
+    let info;
+    try {
+      info = await stat(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new ArtifactFetchError(code === 'ENOENT' ? 'the file does not exist' : `cannot read the file (${code ?? (err as Error).message})`, { cause: err });
+    }
+    if (!info.isFile()) throw new ArtifactFetchError('not a regular file');
+    const etag = `${info.dev}:${info.ino}:${info.size}:${Math.trunc(info.mtimeMs)}`;
+    if (options.ifNoneMatch === etag) return { status: 'not-modified' };
+    return { status: 'fetched', artifact: { file: path, owned: false, etag, size: info.size, lastModified: info.mtime } };
+  }
+}
