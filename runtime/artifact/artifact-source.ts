@@ -35,6 +35,12 @@ export interface LoadedArtifact {
   dispose(): Promise<void>;
 }
 
+/** DuckDB's first error line, with the likely cause named when it is a short file. */
+function duckdbProblem(err: unknown): string {
+  const line = String((err as Error).message).split('\n')[0]!;
+  return /Could not read enough bytes/i.test(line) ? `the file is truncated (${line})` : line;
+}
+
 export interface ArtifactSourceOptions {
   env?: Env;
   poolSize?: number;
@@ -101,9 +107,14 @@ export class ArtifactSource {
         // Not openable read-only, so not a baked artifact: the caller opens it as a normal database.
         if (options.onlyIfBaked === true) return undefined;
         if (err instanceof ArtifactRejectedError) throw err;
-        throw new ArtifactRejectedError(`DuckDB cannot open it: ${String((err as Error).message).split('\n')[0]}`, { cause: err });
+        throw new ArtifactRejectedError(`DuckDB cannot open it: ${duckdbProblem(err)}`, { cause: err });
       }
-      const metadata = await readArtifactMetadata(database);
+      let metadata: ArtifactMetadata | undefined;
+      try {
+        metadata = await readArtifactMetadata(database);
+      } catch (err) {
+        throw new ArtifactRejectedError(`DuckDB cannot read it: ${duckdbProblem(err)}`, { cause: err });
+      }
       if (metadata === undefined && options.onlyIfBaked === true) {
         await database.close();
         return undefined;
