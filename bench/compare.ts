@@ -53,7 +53,7 @@ try {
     path: s.path,
     connections: s.connections,
     seconds,
-    warmupSeconds: warm ? 0.5 : 0,
+    warmupSeconds: warm ? 1.5 : 0,
   });
   let subjectTotal = 0;
   let referenceTotal = 0;

@@ -3,6 +3,7 @@
  * endpoint's parameters and template, and registers routes. All the work a request
  * could share is done here, once.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import { Router } from '@koa/router';
 import { openDatabase, whitelistedEnv, type Database } from '../db/index.js';
@@ -10,6 +11,7 @@ import type { EndpointSpec, Manifest } from '../manifest.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { createEndpointHandler } from './endpoint-handler.js';
 import { errorMiddleware } from './error-middleware.js';
+import { createFastCacheHit, openEndpointNames } from './fast-cache-hit.js';
 import { createJsonLogger, type Logger } from './logger.js';
 import { mcpMiddleware } from '../mcp/index.js';
 import { Metrics, metricsRoute, requestMetrics } from '../metrics/index.js';
@@ -40,6 +42,11 @@ export interface FlapiApp {
   responseCache: ResponseCache;
   /** The artifact version served, when the database is a read-only artifact. */
   artifact?: ArtifactVersion;
+  /**
+   * The Node request handler to serve: response-cache hits of open endpoints are
+   * answered before Koa (runtime/app/fast-cache-hit.ts), everything else by `app`.
+   */
+  callback(): (req: IncomingMessage, res: ServerResponse) => void;
   /** Closes the database if this app opened it. */
   close(): Promise<void>;
 }
@@ -102,6 +109,16 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     app.use(router.routes());
     app.use(router.allowedMethods());
 
+    const openEndpoints = openEndpointNames(manifest);
+    const callback = () => {
+      const koa = app.callback();
+      if (openEndpoints.size === 0 || manifest.server.responseCacheBytes <= 0) return koa;
+      const fromCache = createFastCacheHit({ cache: responseCache, metrics, openEndpoints });
+      return (req: IncomingMessage, res: ServerResponse) => {
+        if (!fromCache(req, res)) void koa(req, res);
+      };
+    };
+
     return {
       app,
       router,
@@ -111,6 +128,7 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
       metrics,
       responseCache,
       ...(artifact !== undefined ? { artifact: artifact.version } : {}),
+      callback,
       close: release,
     };
   } catch (err) {

@@ -33,7 +33,7 @@ interface Generation {
 }
 
 function generation(app: FlapiApp): Generation {
-  return { app, handle: app.app.callback(), active: 0, idle: undefined };
+  return { app, handle: app.callback(), active: 0, idle: undefined };
 }
 
 function whenIdle(gen: Generation): Promise<void> {

@@ -17,6 +17,8 @@ export interface CachedResponse {
   etag: string;
   /** Approximate memory held, used for the byte bound. */
   size: number;
+  /** The endpoint (manifest name) that produced it, for metrics and the below-Koa hit path. */
+  endpoint?: string;
 }
 
 interface Node {

@@ -7,9 +7,8 @@
  * through. Every buffered 200 gets a strong ETag, and `If-None-Match` is answered with 304
  * whether or not the entry was cached before.
  */
-import { createHash } from 'node:crypto';
 import type { Context, Middleware, Next } from 'koa';
-import { negotiateFormat } from '../formats/index.js';
+import { cacheKey, DEFAULT_AUTH_HEADERS, type KeyParts } from './cache-key.js';
 import { etagMatches, strongEtag } from './etag.js';
 import { LruStore, type CachedResponse } from './lru-store.js';
 
@@ -28,6 +27,13 @@ export interface ResponseCacheOptions {
 
 export interface ResponseCache {
   middleware: Middleware;
+  /**
+   * The stored response for a request, without counting it: for a caller that answers
+   * hits itself (it then calls `countHit`) and otherwise hands the request to the
+   * middleware, which counts the miss.
+   */
+  lookup(parts: KeyParts): CachedResponse | undefined;
+  countHit(): void;
   /** Drops every entry (dev reload, refresh, artifact swap). */
   invalidate(): void;
   stats(): { entries: number; bytes: number; hits: number; misses: number };
@@ -35,20 +41,6 @@ export interface ResponseCache {
 
 /** Response headers worth replaying from the cache; the rest are per request. */
 const KEPT_HEADERS = ['content-type', 'content-disposition', 'x-total-count', 'link', 'cache-control', 'vary', 'content-language'];
-
-function sortedQuery(querystring: string): string {
-  if (querystring === '' || !querystring.includes('&')) return querystring;
-  return querystring.split('&').sort().join('&');
-}
-
-function credentialHash(ctx: Context, headers: readonly string[]): string {
-  let material = '';
-  for (const name of headers) {
-    const value = ctx.get(name);
-    if (value) material += `${name}\u0000${value}\u0000`;
-  }
-  return material === '' ? '-' : createHash('sha256').update(material).digest('base64url');
-}
 
 function bodyBuffer(ctx: Context): Buffer | undefined {
   const body: unknown = ctx.body;
@@ -66,12 +58,26 @@ function bodyBuffer(ctx: Context): Buffer | undefined {
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const store = new LruStore(options.maxBytes);
   const maxEntry = options.maxEntryBytes ?? Math.min(Math.floor(options.maxBytes / 8), 8 * 1024 * 1024);
-  const authHeaders = options.authHeaders ?? ['authorization', 'x-api-key'];
+  const authHeaders = options.authHeaders ?? DEFAULT_AUTH_HEADERS;
   let version = options.dataVersion();
   let hits = 0;
   let misses = 0;
 
+  const syncVersion = () => {
+    const current = options.dataVersion();
+    if (current !== version) {
+      store.clear();
+      version = current;
+    }
+  };
+
+  const countHit = () => {
+    hits++;
+    options.metrics?.cacheHit();
+  };
+
   const replay = (ctx: Context, entry: CachedResponse) => {
+    if (entry.endpoint !== undefined) ctx.state['endpoint'] = entry.endpoint;
     for (const [name, value] of Object.entries(entry.headers)) ctx.set(name, value);
     ctx.set('ETag', entry.etag);
     ctx.set('X-Cache', 'HIT');
@@ -85,18 +91,12 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
 
   async function cacheResponses(ctx: Context, next: Next): Promise<void> {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
-    const current = options.dataVersion();
-    if (current !== version) {
-      store.clear();
-      version = current;
-    }
-    const format = negotiateFormat(ctx.get('Accept') || undefined, typeof ctx.query.format === 'string' ? ctx.query.format : undefined);
+    syncVersion();
     // HEAD shares GET's entry: same headers, Koa drops the body.
-    const key = `${ctx.path}?${sortedQuery(ctx.querystring)}\u0000${format ?? '?'}\u0000${credentialHash(ctx, authHeaders)}`;
+    const key = cacheKey({ path: ctx.path, querystring: ctx.querystring, headers: ctx.req.headers }, authHeaders);
     const cached = store.get(key);
     if (cached) {
-      hits++;
-      options.metrics?.cacheHit();
+      countHit();
       replay(ctx, cached);
       return;
     }
@@ -125,7 +125,8 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
           size += name.length + String(value).length;
         }
       }
-      store.set(key, { status: 200, headers, body, etag, size });
+      const endpoint = ctx.state['endpoint'];
+      store.set(key, { status: 200, headers, body, etag, size, endpoint: typeof endpoint === 'string' ? endpoint : undefined });
     }
     if (etagMatches(ctx.get('If-None-Match'), etag)) {
       ctx.status = 304;
@@ -135,6 +136,11 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
 
   return {
     middleware: cacheResponses,
+    lookup: (parts) => {
+      syncVersion();
+      return store.get(cacheKey(parts, authHeaders));
+    },
+    countHit,
     invalidate: () => store.clear(),
     stats: () => ({ entries: store.count, bytes: store.bytes, hits, misses }),
   };

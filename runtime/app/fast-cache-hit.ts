@@ -1,0 +1,88 @@
+/**
+ * Response-cache hits answered before Koa. A hit needs no Koa context, no middleware
+ * chain and no router: the stored bytes and headers go straight to `res`. On the
+ * flights example this is the difference between ~0.75× and ~1× of a bare Koa
+ * "hello world" for a repeated read (bench/results/findings.md).
+ *
+ * It answers only what the Koa path would answer identically:
+ * - GET requests in origin form (`/path?query`), so the path and query are exactly
+ *   what Koa's `ctx.path`/`ctx.querystring` would read;
+ * - entries stored by an endpoint in `openEndpoints`: those that no middleware before
+ *   the cache acts on (no auth, no rate limit, no CORS; decided once by `createApp`);
+ * and keeps what that path does: `X-Request-Id`, ETag and `If-None-Match` → 304,
+ * `X-Cache: HIT`, the hit counter and the request metrics under the endpoint's name.
+ * Anything else returns false and the caller hands the request to Koa.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Manifest } from '../manifest.js';
+import type { Metrics } from '../metrics/index.js';
+import { etagMatches, type ResponseCache } from '../response-cache/index.js';
+import { requestIdOf } from './request-id.js';
+
+export interface FastCacheHitOptions {
+  cache: ResponseCache;
+  metrics: Metrics;
+  /** Endpoint names whose cached responses may skip the middleware chain. */
+  openEndpoints: ReadonlySet<string>;
+}
+
+/**
+ * Endpoints whose cached responses may be answered before Koa: those with no auth and no
+ * rate limit of their own, in a project with no global auth, rate limit or CORS and no
+ * HTTPS enforcement. A policy block that is present but disabled still counts as present:
+ * whatever the middleware makes of it, the fast path stays out of its way.
+ */
+export function openEndpointNames(manifest: Manifest): Set<string> {
+  const open = new Set<string>();
+  if (manifest.auth !== undefined || manifest.rateLimit !== undefined || manifest.cors !== undefined || manifest.server.enforceHttps) {
+    return open;
+  }
+  for (const endpoint of manifest.endpoints) {
+    if (endpoint.urlPath !== undefined && endpoint.auth === undefined && endpoint.rateLimit === undefined) open.add(endpoint.name);
+  }
+  return open;
+}
+
+export type FastCacheHit = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/**
+ * Characters after which Koa's URL parser (parseurl) would read the path differently
+ * from a plain split at `?`: whitespace and `#` send it to `url.parse`.
+ */
+const PLAIN_URL = /^\/[^#\s\u00a0\ufeff]*$/;
+
+export function createFastCacheHit(options: FastCacheHitOptions): FastCacheHit {
+  const { cache, metrics, openEndpoints } = options;
+  return function answerFromCache(req, res) {
+    if (req.method !== 'GET') return false;
+    const url = req.url ?? '';
+    if (!PLAIN_URL.test(url)) return false;
+    const start = process.hrtime.bigint();
+    const mark = url.indexOf('?');
+    const path = mark === -1 ? url : url.slice(0, mark);
+    const querystring = mark === -1 ? '' : url.slice(mark + 1);
+    const entry = cache.lookup({ path, querystring, headers: req.headers });
+    if (entry === undefined || entry.endpoint === undefined || !openEndpoints.has(entry.endpoint)) return false;
+
+    cache.countHit();
+    res.setHeader('X-Request-Id', requestIdOf(req.headers['x-request-id']));
+    const notModified = etagMatches(req.headers['if-none-match'], entry.etag);
+    for (const name in entry.headers) {
+      // Koa drops the content headers of a body-less 304.
+      if (notModified && name === 'content-type') continue;
+      res.setHeader(name, entry.headers[name]!);
+    }
+    res.setHeader('ETag', entry.etag);
+    res.setHeader('X-Cache', 'HIT');
+    if (notModified) {
+      res.statusCode = 304;
+      res.end();
+    } else {
+      res.statusCode = entry.status;
+      res.setHeader('Content-Length', entry.body.length);
+      res.end(entry.body);
+    }
+    metrics.observeRequest(entry.endpoint, 'GET', res.statusCode, Number(process.hrtime.bigint() - start) / 1e9);
+    return true;
+  };
+}
