@@ -49,7 +49,9 @@ export async function main(argv: string[]): Promise<number> {
     .command('build')
     .description('emit a standalone, typed server project (Koa, Dockerfile, AWS Lambda handler)')
     .argument('[dir]', 'project folder', '.')
-    .option('-o, --out <dir>', 'output folder')
+    .option('-o, --out <dir>', 'output folder (new, empty, or an earlier build)')
+    .option('-c, --config <file>', 'path to flapi.yaml')
+    .option('--no-data', 'do not copy the data files connections point to (they keep their absolute paths)')
     .action(run(() => import('./commands/build.js')));
 
   program

@@ -1,0 +1,34 @@
+/** `README.md` of the built project: how to run, deploy and call it. */
+import type { EndpointSpec, Manifest } from '../../runtime/manifest.js';
+import { NODE_LTS } from './dockerfile.js';
+import { renderBuildTemplate } from './render-template.js';
+
+export interface ReadmeEndpoint {
+  endpoint: EndpointSpec;
+  functionName: string;
+  file: string;
+}
+
+function exampleArgs(endpoint: EndpointSpec): string {
+  const required = endpoint.params.filter((p) => p.required && p.default === undefined);
+  if (required.length === 0) return '';
+  const value = (p: EndpointSpec['params'][number]) => JSON.stringify(p.example ?? (p.validators.some((v) => v.type === 'int' || v.type === 'number') ? 1 : '...'));
+  return `{ ${required.map((p) => `${/^[A-Za-z_$][\w$]*$/.test(p.name) ? p.name : JSON.stringify(p.name)}: ${value(p)}`).join(', ')} }`;
+}
+
+export function readmeFile(manifest: Manifest, packageName: string, endpoints: readonly ReadmeEndpoint[], templateDirs: readonly string[], hasData: boolean): string {
+  const first = endpoints[0];
+  return renderBuildTemplate('README.md', {
+    projectName: manifest.project.name,
+    description: manifest.project.description,
+    packageName,
+    port: manifest.server.port || 8080,
+    host: manifest.server.host,
+    nodeRange: '20.19 or later',
+    nodeVersion: NODE_LTS,
+    hasData,
+    templateDirs: templateDirs.length > 0 ? templateDirs.map((d) => `\`${d}/\``).join(', ') : 'SQL files',
+    endpoints: endpoints.map((e) => ({ method: e.endpoint.method, path: e.endpoint.urlPath, functionName: e.functionName, file: e.file })),
+    example: first ? { functionName: first.functionName, args: exampleArgs(first.endpoint) } : undefined,
+  });
+}

@@ -1,0 +1,3 @@
+SELECT iata, name, city, state, country, latitude, longitude
+FROM airports
+WHERE iata = '{{{params.iata}}}'
