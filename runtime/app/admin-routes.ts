@@ -1,9 +1,10 @@
 /**
  * The reserved `/_flapi/` routes this module owns: liveness and readiness. Readiness
  * reports the data version and the artifact version served, so a load balancer or test
- * can see a swap happen.
+ * can see a swap happen, and stays 503 until every cache holds data.
  */
 import type { Router } from '@koa/router';
+import type { CacheRuntime } from '../cache/index.js';
 import type { Database } from '../db/index.js';
 import type { Manifest } from '../manifest.js';
 import type { ArtifactVersion } from '../artifact/index.js';
@@ -22,11 +23,17 @@ function artifactFields(version: ArtifactVersion | undefined): Record<string, un
   };
 }
 
-export function registerAdminRoutes(router: Router, manifest: Manifest, database: Database, artifact?: ArtifactVersion): void {
+export function registerAdminRoutes(router: Router, manifest: Manifest, database: Database, artifact?: ArtifactVersion, caches?: CacheRuntime): void {
   router.get('/_flapi/health', (ctx) => {
     ctx.body = { status: 'ok' };
   });
   router.get('/_flapi/ready', (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    if (caches !== undefined && !caches.ready) {
+      ctx.status = 503;
+      ctx.body = { status: 'warming', caches_pending: caches.pending(), data_version: database.dataVersion };
+      return;
+    }
     ctx.body = {
       status: 'ready',
       data_version: database.dataVersion,

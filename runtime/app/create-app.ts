@@ -19,6 +19,7 @@ import { createResponseCache, type ResponseCache } from '../response-cache/index
 import { requestIdMiddleware } from './request-id.js';
 import { openApiRoutes } from './openapi-routes.js';
 import { openServedArtifact, type ArtifactVersion, type LoadedArtifact, type ServedArtifact } from '../artifact/index.js';
+import { registerCacheRoutes, startCacheRuntime, staticCacheContext, type CacheRefreshMode, type CacheRuntime, type RetryPolicy } from '../cache/index.js';
 
 export interface CreateAppOptions {
   /** Use this database instead of opening one; it is then not closed by `close()`. */
@@ -30,6 +31,10 @@ export interface CreateAppOptions {
   poolSize?: number;
   /** Environment to read whitelisted `env.*` values from (default: process.env). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** How caches refresh: `scheduled` (default: warm-up, then schedules), `manual`, or `off`. */
+  cacheRefresh?: CacheRefreshMode;
+  /** Backoff after a failed cache refresh. */
+  cacheRetry?: RetryPolicy;
 }
 
 export interface FlapiApp {
@@ -47,7 +52,8 @@ export interface FlapiApp {
    * answered before Koa (runtime/app/fast-cache-hit.ts), everything else by `app`.
    */
   callback(): (req: IncomingMessage, res: ServerResponse) => void;
-  /** Closes the database if this app opened it. */
+  caches: CacheRuntime;
+  /** Stops cache refreshes; closes the database if this app opened it. */
   close(): Promise<void>;
 }
 
@@ -72,15 +78,27 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     await artifact.dispose();
     await served?.source.close();
   };
+  let caches: CacheRuntime | undefined;
   try {
     const env = whitelistedEnv(manifest.environmentWhitelist, options.env);
+    caches = await startCacheRuntime(manifest, database, {
+      logger,
+      // An artifact is read-only: its caches were baked and serve as they are.
+      refresh: artifact !== undefined ? 'off' : options.cacheRefresh ?? 'scheduled',
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.cacheRetry ? { retry: options.cacheRetry } : {}),
+    });
     const router = new Router();
-    registerAdminRoutes(router, manifest, database, artifact?.version);
+    registerAdminRoutes(router, manifest, database, artifact?.version, caches);
+    registerCacheRoutes(router, caches);
     for (const endpoint of manifest.endpoints) {
       if (endpoint.urlPath === undefined) continue;
       let handler;
       try {
-        handler = createEndpointHandler(endpoint, { database, server: manifest.server, conn: connProperties(manifest, endpoint), env });
+        handler = createEndpointHandler(endpoint, {
+          database, server: manifest.server, conn: connProperties(manifest, endpoint), env,
+          ...(endpoint.cache ? { cache: staticCacheContext(endpoint.cache, caches.catalog) } : {}),
+        });
       } catch (err) {
         throw new Error(`endpoint ${endpoint.method} ${endpoint.urlPath} (${endpoint.file}): ${(err as Error).message}`, { cause: err });
       }
@@ -104,7 +122,7 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     app.use(errorMiddleware(logger));
     app.use(metricsRoute(metrics));
     app.use(openApiRoutes(manifest));
-    app.use(mcpMiddleware(manifest, { database, env, logger }));
+    app.use(mcpMiddleware(manifest, { database, env, logger, cacheCatalog: caches.catalog }));
     app.use(responseCache.middleware);
     app.use(router.routes());
     app.use(router.allowedMethods());
@@ -119,6 +137,7 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
       };
     };
 
+    const started = caches;
     return {
       app,
       router,
@@ -128,10 +147,15 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
       metrics,
       responseCache,
       ...(artifact !== undefined ? { artifact: artifact.version } : {}),
+      caches: started,
       callback,
-      close: release,
+      close: async () => {
+        await started.close();
+        await release();
+      },
     };
   } catch (err) {
+    await caches?.close();
     await release();
     throw err;
   }

@@ -24,6 +24,8 @@ export interface HandlerContext {
   conn: Record<string, unknown>;
   /** Whitelisted environment, visible as `env.*`. */
   env: Record<string, unknown>;
+  /** The endpoint's cache location, visible as `cache.*` (config values, never request data). */
+  cache?: Record<string, unknown>;
 }
 
 /** Query keys every endpoint accepts besides its parameters (format negotiation). */
@@ -55,7 +57,7 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
   const isRead = endpoint.operation.type === 'read';
   const paged = endpoint.pagination && isRead;
   const ownPaging = paged && usesOwnPaging(template);
-  const { database, conn, env } = deps;
+  const { database, conn, env, cache } = deps;
   const pool = database.pool;
   const bodyLimit = deps.server.bodyLimit;
   const timeoutMs = deps.server.requestTimeoutMs;
@@ -70,7 +72,7 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
     const parsed = parser.parse({ query: ctx.query, path: ctx.params ?? {}, headers: ctx.headers, body });
     if (!parsed.ok) throw new ValidationFailed(parsed.errors);
     const params = parsed.values;
-    const { sql, values } = renderTemplate(template, { params, conn, env });
+    const { sql, values } = renderTemplate(template, { params, conn, env, cache });
 
     const lease = await pool.acquire();
     let timer = timeoutMs > 0 ? setTimeout(interrupt, timeoutMs, lease) : undefined;

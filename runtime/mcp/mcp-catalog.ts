@@ -6,6 +6,7 @@
 import type { Database } from '../db/index.js';
 import type { EndpointSpec, Manifest, ParamSpec } from '../manifest.js';
 import { paramSchema, type JsonSchema } from '../openapi/index.js';
+import { staticCacheContext } from '../cache/cache-target.js';
 import { createEndpointRunner, type EndpointRunner } from './run-endpoint.js';
 
 export interface McpTool {
@@ -42,6 +43,8 @@ export interface McpCatalog {
 export interface CatalogDeps {
   database: Database;
   env: Record<string, unknown>;
+  /** The database's catalog, for `cache.catalog` in cached endpoints' templates. */
+  cacheCatalog?: string;
 }
 
 /** The URI a resource is read under. */
@@ -83,7 +86,10 @@ export function buildCatalog(manifest: Manifest, deps: CatalogDeps): McpCatalog 
     let runner: EndpointRunner | undefined;
     if (mcp.tool || mcp.resource) {
       try {
-        runner = createEndpointRunner(endpoint, { database: deps.database, server: manifest.server, conn: connProperties(manifest, endpoint), env: deps.env });
+        runner = createEndpointRunner(endpoint, {
+          database: deps.database, server: manifest.server, conn: connProperties(manifest, endpoint), env: deps.env,
+          ...(endpoint.cache ? { cache: staticCacheContext(endpoint.cache, deps.cacheCatalog ?? 'memory') } : {}),
+        });
       } catch (err) {
         throw describe(endpoint, err);
       }

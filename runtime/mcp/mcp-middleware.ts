@@ -20,6 +20,8 @@ export interface McpOptions {
   /** Whitelisted environment, visible to templates as `env.*`. */
   env: Record<string, unknown>;
   logger: Logger;
+  /** The database's catalog, for `cache.catalog` in cached endpoints' templates. */
+  cacheCatalog?: string;
 }
 
 const SERVER_VERSION = '1.0.0';
@@ -83,7 +85,7 @@ async function serve(ctx: Context, catalog: McpCatalog, info: ServerInfo, option
  * tool's runner up front, so a broken endpoint fails app creation, not a call.
  */
 export function mcpMiddleware(manifest: Manifest, options: McpOptions): Middleware {
-  const catalog = buildCatalog(manifest, { database: options.database, env: options.env });
+  const catalog = buildCatalog(manifest, { database: options.database, env: options.env, ...(options.cacheCatalog ? { cacheCatalog: options.cacheCatalog } : {}) });
   if (!mcpEnabled(manifest, catalog)) return (_ctx, next) => next();
   const paths = new Set(mcpPaths(manifest));
   const info: ServerInfo = { name: manifest.project.serverName ?? manifest.project.name, version: SERVER_VERSION };

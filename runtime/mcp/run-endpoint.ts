@@ -33,6 +33,8 @@ export interface RunnerDeps {
   server: ServerSettings;
   conn: Record<string, unknown>;
   env: Record<string, unknown>;
+  /** `cache.*` of a cached endpoint: configuration values only. */
+  cache?: Record<string, unknown>;
 }
 
 export interface EndpointRunner {
@@ -62,7 +64,7 @@ export function createEndpointRunner(endpoint: EndpointSpec, deps: RunnerDeps): 
   const isRead = endpoint.operation.type === 'read';
   const paged = endpoint.pagination && isRead;
   const ownPaging = paged && template.references.some((r) => r.namespace === 'params' && (r.key === 'limit' || r.key === 'offset'));
-  const { database, conn, env } = deps;
+  const { database, conn, env, cache } = deps;
   const timeoutMs = deps.server.requestTimeoutMs;
 
   async function read(lease: PooledConnection, sql: string, values: BoundValue[], parsed: Record<string, ParamValue>, maxRows: number | undefined): Promise<RunOutcome> {
@@ -104,7 +106,7 @@ export function createEndpointRunner(endpoint: EndpointSpec, deps: RunnerDeps): 
         const rest = parsed.ok ? [] : parsed.errors.filter((e) => !own.has(e.field));
         return { ok: false, errors: [...placed.errors, ...rest] };
       }
-      const { sql, values } = renderTemplate(template, { params: parsed.values, conn, env });
+      const { sql, values } = renderTemplate(template, { params: parsed.values, conn, env, cache });
       const lease = await database.pool.acquire();
       const timer = timeoutMs > 0 ? setTimeout(() => lease.connection.interrupt(), timeoutMs) : undefined;
       try {

@@ -1,0 +1,11 @@
+export { refreshCache, currentCatalog, describeError, RefreshFailedError, RefreshInProgressError, type RefreshOptions } from './refresh-cache.js';
+export { startCacheRuntime, type CacheRuntime, type CacheRuntimeOptions, type CacheRefreshMode } from './cache-runtime.js';
+export { registerCacheRoutes } from './cache-routes.js';
+export { cacheReport, snapshotJson, type CacheReport, type CacheStatusJson, type SnapshotJson } from './cache-status.js';
+export { cachedEndpoints, cacheTarget, staticCacheContext, type CacheTarget } from './cache-target.js';
+export { parseSchedule, nextRefreshAt, ScheduleError, type Schedule } from './schedule.js';
+export { parseDuration, formatDuration } from './parse-duration.js';
+export { SnapshotStore, SNAPSHOT_SCHEMA, type SnapshotRecord, type SnapshotStatus, type RefreshMode, type RefreshTrigger } from './snapshot-store.js';
+export { planRetention, DEFAULT_KEEP_TABLES, type PrunePlan } from './retention.js';
+export { columnTransfer, type PgField, type ColumnTransfer } from './postgres-types.js';
+export { DEFAULT_RETRY, type RetryPolicy } from './refresh-loop.js';

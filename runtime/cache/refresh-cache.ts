@@ -1,0 +1,179 @@
+/**
+ * One refresh of one endpoint's cache (used by the refresh loop, the admin route and
+ * `flapi bake`). The cache template is rendered with the `cache.*` context, its rows
+ * are read from the source and written with the cache's mode; the new data, the view
+ * swap and the snapshot record are committed in one DuckDB transaction, so a reader sees
+ * the old data or the new, never a mix, and a failure (or a crash) publishes nothing.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Database } from '../db/index.js';
+import { whitelistedEnv } from '../db/index.js';
+import type { EndpointSpec, Manifest } from '../manifest.js';
+import { compileTemplate, renderTemplate } from '../template/index.js';
+import type { CacheSource } from './cache-source.js';
+import { cacheTarget, staticCacheContext, type CacheTarget } from './cache-target.js';
+import { duckdbSource } from './duckdb-source.js';
+import { postgresSource } from './postgres-source.js';
+import { applyRetention } from './retention.js';
+import { SnapshotStore, type RefreshMode, type RefreshTrigger, type SnapshotRecord } from './snapshot-store.js';
+import { quoteIdent, versionTableName } from './sql-names.js';
+import { highWaterMark, publish, rowCount, tableExists, writeAppend, writeMerge, writeNewVersion, type WriteTarget } from './write-modes.js';
+
+export interface RefreshOptions {
+  /** Rebuild an append or merge cache from scratch instead of adding to it. */
+  full?: boolean;
+  trigger?: RefreshTrigger;
+  /** Environment for whitelisted `env.*` (default: process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Stops the transfer; the refresh is then recorded as aborted. */
+  signal?: AbortSignal;
+}
+
+export class RefreshInProgressError extends Error {
+  constructor(endpoint: string) {
+    super(`a refresh of ${endpoint}'s cache is already running`);
+    this.name = 'RefreshInProgressError';
+  }
+}
+
+/** A refresh that failed; its snapshot record (status failed/aborted) says why. */
+export class RefreshFailedError extends Error {
+  constructor(message: string, readonly snapshot: SnapshotRecord | undefined, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RefreshFailedError';
+  }
+}
+
+/** Caches being refreshed, per database, so one cache never runs two refreshes at once. */
+const running = new WeakMap<Database, Set<string>>();
+
+export async function refreshCache(database: Database, manifest: Manifest, endpoint: EndpointSpec | string, options: RefreshOptions = {}): Promise<SnapshotRecord> {
+  const spec = typeof endpoint === 'string' ? manifest.endpoints.find((e) => e.name === endpoint) : endpoint;
+  if (spec?.cache === undefined || spec.cache.template === undefined) {
+    throw new Error(`endpoint ${typeof endpoint === 'string' ? endpoint : endpoint.name} has no cache with a template-file`);
+  }
+  const busy = running.get(database) ?? new Set<string>();
+  running.set(database, busy);
+  if (busy.has(spec.name)) throw new RefreshInProgressError(spec.name);
+  busy.add(spec.name);
+  const conn = await database.instance.connect();
+  try {
+    const catalog = await currentCatalog(conn);
+    const target = cacheTarget(manifest, spec, catalog);
+    return await runRefresh(conn, target, manifest, options, database);
+  } finally {
+    busy.delete(spec.name);
+    conn.closeSync();
+  }
+}
+
+export async function currentCatalog(conn: DuckDBConnection): Promise<string> {
+  const reader = await conn.runAndReadAll('SELECT current_database()');
+  return String(reader.getRows()[0]![0]);
+}
+
+async function runRefresh(conn: DuckDBConnection, target: CacheTarget, manifest: Manifest, options: RefreshOptions, database: Database): Promise<SnapshotRecord> {
+  const store = new SnapshotStore(target.catalog);
+  await store.ensure(conn);
+  await conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.catalog)}.${quoteIdent(target.schema)}`);
+  const previous = await store.current(conn, target.endpoint, target.name);
+  const previousTable = previous?.physicalTable !== undefined && (await tableExists(conn, target.catalog, target.schema, previous.physicalTable))
+    ? previous.physicalTable
+    : undefined;
+  // Append and merge add to the table being served; without one (or when asked) they load everything.
+  const incremental = target.spec.mode !== 'full' && previousTable !== undefined && options.full !== true;
+  const mode: RefreshMode = incremental ? target.spec.mode : 'full';
+  const id = await store.begin(conn, { endpoint: target.endpoint, cacheTable: target.name, mode, trigger: options.trigger ?? 'manual' });
+
+  let failure: unknown;
+  try {
+    const sql = renderCacheTemplate(target, manifest, id, incremental ? previous : undefined, previous, options);
+    const source = sourceOf(target);
+    const physical = incremental ? previousTable! : versionTableName(target.table, id);
+    const write: WriteTarget = { catalog: target.catalog, schema: target.schema, physical, spec: target.spec };
+    const relation = await source.open(sql, options.signal);
+    try {
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        let written: number;
+        if (!incremental) {
+          await writeNewVersion(conn, write, relation.sql);
+          await relation.done;
+          written = await rowCount(conn, write);
+          await publish(conn, write, target.table);
+        } else {
+          written = mode === 'append' ? await writeAppend(conn, write, relation.sql) : await writeMerge(conn, write, relation.sql);
+          await relation.done;
+        }
+        await store.succeed(conn, id, {
+          physicalTable: physical,
+          rowsWritten: written,
+          rowCount: incremental ? await rowCount(conn, write) : written,
+          highWaterMark: (await highWaterMark(conn, write)) ?? previous?.highWaterMark,
+        });
+        await conn.run('COMMIT');
+        // Responses cached from the old data go now; an incremental refresh that found nothing keeps them.
+        if (!incremental || written > 0) database.markDataChanged();
+      } catch (err) {
+        await conn.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      await relation.close();
+    }
+  } catch (err) {
+    failure = err;
+  }
+
+  if (failure !== undefined) {
+    const message = describeError(failure);
+    const aborted = options.signal?.aborted === true;
+    await store.fail(conn, id, message, aborted ? 'aborted' : 'failed').catch(() => undefined);
+    const records = await store.history(conn, target.endpoint, target.name, 1).catch(() => []);
+    throw new RefreshFailedError(`refresh of ${target.endpoint}'s cache ${aborted ? 'was aborted' : 'failed'}: ${message}`, records[0], { cause: failure });
+  }
+  // Retention is housekeeping: it never turns a published refresh into a failure.
+  await applyRetention(conn, store, target).catch(() => undefined);
+  const [record] = await store.history(conn, target.endpoint, target.name, 1);
+  return record!;
+}
+
+function renderCacheTemplate(
+  target: CacheTarget, manifest: Manifest, snapshotId: number,
+  incrementalFrom: SnapshotRecord | undefined, previous: SnapshotRecord | undefined, options: RefreshOptions,
+): string {
+  const cache: Record<string, unknown> = {
+    ...staticCacheContext(target.spec, target.catalog),
+    snapshotId,
+    // Empty on a first or full load, so `{{#cache.previousSnapshotTimestamp}} WHERE ... {{/...}}` reads everything.
+    previousSnapshotTimestamp: target.spec.cursor
+      ? incrementalFrom?.highWaterMark
+      : previous?.finishedAt?.toISOString(),
+    highWaterMark: incrementalFrom?.highWaterMark,
+    previousSnapshotId: previous?.id,
+  };
+  const env = whitelistedEnv(manifest.environmentWhitelist, options.env);
+  const rendered = renderTemplate(compileTemplate(target.spec.template!.sql), { params: {}, conn: target.conn, env, cache });
+  if (rendered.values.length > 0) {
+    throw new Error('the cache template uses request values (params.* or auth.*), which a refresh does not have');
+  }
+  return rendered.sql;
+}
+
+function sourceOf(target: CacheTarget): CacheSource {
+  if (target.source === undefined) return duckdbSource;
+  if (target.source.type === 'postgres' || target.source.type === 'postgresql') return postgresSource(target.source);
+  throw new Error(`connection \`${target.source.name}\` has type \`${target.source.type}\`, which flapi cannot refresh from; use postgres, or DuckDB SQL (no type)`);
+}
+
+/** The first line of an error, without credentials a driver may have echoed from a URL. */
+export function describeError(err: unknown): string {
+  // Connecting to `localhost` may fail on every address at once: an AggregateError without a message.
+  const inner = err instanceof AggregateError && err.message === '' ? err.errors[0] : undefined;
+  if (inner !== undefined) return describeError(inner);
+  const text = err instanceof Error ? err.message : String(err);
+  const first = text.split('\n').find((l) => l.trim() !== '') ?? text;
+  const code = (err as { code?: unknown }).code;
+  const withCode = typeof code === 'string' && /^[A-Z0-9_]+$/.test(code) && !first.includes(code) ? `${first} (${code})` : first;
+  return withCode.replace(/([a-z][a-z0-9+.-]*:\/\/)[^@/\s]*@/gi, '$1***@');
+}
