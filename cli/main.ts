@@ -65,13 +65,17 @@ export async function main(argv: string[]): Promise<number> {
     .action(run(() => import('./commands/dev.js')));
 
   const cache = program.command('cache').description('inspect and refresh caches of a running server');
-  cache
-    .command('status')
-    .argument('[dir]', 'project folder', '.')
+  const adminOptions = (command: Command) => command
+    .argument('[dir]', 'project folder (its flapi.yaml gives the port)', '.')
+    .option('-c, --config <file>', 'path to flapi.yaml')
+    .option('--url <url>', 'server URL (default: http://127.0.0.1:<port of the project>)')
+    .option('--admin-token <token>', 'admin credential, sent as a bearer token (default: FLAPI_ADMIN_TOKEN)');
+  adminOptions(cache.command('status').description('show every cache: state, rows, last refresh, next refresh, last error'))
+    .option('--json', 'print the raw /_flapi/cache answer')
     .action(run(() => import('./commands/cache-status.js')));
-  cache
-    .command('refresh')
-    .argument('[dir]', 'project folder', '.')
+  adminOptions(cache.command('refresh').description('refresh caches now (all, or those named) and print each snapshot'))
+    .option('-e, --endpoint <name...>', 'only these endpoints\' caches')
+    .option('--full', 'rebuild append and merge caches from scratch')
     .action(run(() => import('./commands/cache-refresh.js')));
 
   program

@@ -2,6 +2,7 @@ import type { Manifest } from '../../runtime/manifest.js';
 import type { LoadedProject } from '../config/load-project.js';
 import type { CompiledEndpoint } from '../config/normalise-endpoint.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { checkCaches } from './check-caches.js';
 import { checkParams } from './check-params.js';
 import { checkRoutes } from './check-routes.js';
 import { checkTemplates, type CheckedTemplates } from './check-template.js';
@@ -21,6 +22,7 @@ export async function checkProject(input: CheckInput): Promise<void> {
   diagnostics.push(...schemaCheck(project.main, 'flapi'));
   for (const endpoint of endpoints) diagnostics.push(...schemaCheck(endpoint.doc, 'endpoint'));
   checkRoutes(endpoints, Object.keys(manifest.connections), diagnostics);
+  checkCaches(project, manifest, endpoints, diagnostics);
   const checked: { endpoint: CompiledEndpoint; templates: CheckedTemplates }[] = [];
   for (const endpoint of endpoints) {
     checkParams(endpoint, diagnostics);

@@ -1,13 +1,17 @@
 import { existsSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ColumnSpec, Manifest } from '../../runtime/manifest.js';
+import { asSubquery } from '../../runtime/cache/cache-source.js';
+import { staticCacheContext } from '../../runtime/cache/cache-target.js';
+import { describePostgres, PostgresQueryError } from '../../runtime/cache/postgres-describe.js';
+import { quoteIdent } from '../../runtime/cache/sql-names.js';
+import type { ColumnSpec, ConnectionSpec, Manifest } from '../../runtime/manifest.js';
 import { compileTemplate, renderTemplate, type CompiledTemplate, type TemplateContext } from '../../runtime/template/index.js';
 import type { LoadedProject } from '../config/load-project.js';
 import type { CompiledEndpoint } from '../config/normalise-endpoint.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { CheckedTemplates } from './check-template.js';
 import { dryRunParams } from './placeholder-values.js';
-import { templatePositionOf } from './sql-error-position.js';
+import { templatePositionAtOffset, templatePositionOf } from './sql-error-position.js';
 
 export interface DryRunInput {
   project: LoadedProject;
@@ -87,25 +91,15 @@ async function runInit(connection: DuckDBConnection, name: string, init: string,
 async function dryRunEndpoint(connection: DuckDBConnection, endpoint: CompiledEndpoint, templates: CheckedTemplates, env: Record<string, string>, input: DryRunInput): Promise<void> {
   const { spec } = endpoint;
   const conn = input.manifest.connections[spec.connection[0] ?? '']?.properties ?? {};
-  const sourceType = spec.connection.map((c) => input.manifest.connections[c]?.type).find(Boolean);
-  if (sourceType) {
-    input.diagnostics.push({ severity: 'warning', ...endpoint.doc.locate(['connection']), code: 'dry-run-skipped',
-      message: `not dry-run: connection type \`${sourceType}\` cannot be reached at validate time; run \`flapi test\` against fixture data instead` });
-    return;
-  }
-  const cache = spec.cache
-    ? { catalog: spec.cache.catalog ?? 'memory', schema: spec.cache.schema, table: spec.cache.table, mode: spec.cache.mode,
-        primaryKeys: spec.cache.primaryKey, cursorColumn: spec.cache.cursor?.column }
-    : undefined;
+  const source = spec.connection.map((c) => input.manifest.connections[c]).find((c) => c?.type !== undefined && c.type !== 'duckdb');
+  // A source connection without a cache is reported by the cache checks; there is nothing DuckDB could run.
+  if (source && !spec.cache) return;
+  const cache = spec.cache ? staticCacheContext(spec.cache, 'memory') : undefined;
   if (spec.cache && templates.cache && endpoint.cacheTemplatePath) {
-    const rendered = await prepare(connection, templates.cache, { params: {}, conn, env, cache }, endpoint.cacheTemplatePath, spec.cache.template!.sql, input);
-    if (!rendered) return;
-    const target = `"${spec.cache.schema}"."${spec.cache.table}"`;
-    try {
-      await connection.run(`CREATE SCHEMA IF NOT EXISTS "${spec.cache.schema}"; CREATE OR REPLACE TABLE ${target} AS SELECT * FROM (${rendered.sql.replace(/;\s*$/, '')}) LIMIT 0`);
-    } catch {
-      // Prepared fine but not usable as a subquery (e.g. it binds parameters): endpoints reading it report on their own.
-    }
+    const built = source
+      ? await dryRunPostgresCache(connection, endpoint, templates.cache, source, { conn, env, cache: cache! }, input)
+      : await dryRunDuckdbCache(connection, endpoint, templates.cache, { conn, env, cache: cache! }, input);
+    if (!built) return;
   }
   if (!templates.main || !endpoint.templatePath) return;
   const auth = { username: 'user', email: 'user@example.com', roles: [], type: 'basic', authenticated: true };
@@ -118,6 +112,90 @@ async function dryRunEndpoint(connection: DuckDBConnection, endpoint: CompiledEn
     columns ??= result?.columns;
   }
   spec.columns = columns ?? [];
+}
+
+interface CacheContexts {
+  conn: Record<string, unknown>;
+  env: Record<string, string>;
+  cache: Record<string, unknown>;
+}
+
+/** The cache template as a first load (no previous snapshot) and as an incremental one (a placeholder high-water mark). */
+function cacheTemplateContexts(endpoint: CompiledEndpoint, contexts: CacheContexts): TemplateContext[] {
+  const base = { params: {}, conn: contexts.conn, env: contexts.env };
+  const first = { ...base, cache: { ...contexts.cache, snapshotId: 1 } };
+  const cursorType = endpoint.spec.cache?.cursor?.type.toLowerCase() ?? 'timestamp';
+  const mark = /int|numeric|decimal|double|float|real/.test(cursorType) ? '0' : cursorType === 'date' ? '2000-01-01' : '2000-01-01 00:00:00';
+  const later = { ...base, cache: { ...contexts.cache, snapshotId: 2, previousSnapshotId: 1, previousSnapshotTimestamp: mark, highWaterMark: endpoint.spec.cache?.cursor ? mark : undefined } };
+  return [first, later];
+}
+
+/** Prepares the cache template in DuckDB and builds an empty cache table from its columns. */
+async function dryRunDuckdbCache(connection: DuckDBConnection, endpoint: CompiledEndpoint, template: CompiledTemplate, contexts: CacheContexts, input: DryRunInput): Promise<boolean> {
+  const cache = endpoint.spec.cache!;
+  const file = endpoint.cacheTemplatePath!;
+  let first: { sql: string } | undefined;
+  const seen = new Set<string>();
+  for (const context of cacheTemplateContexts(endpoint, contexts)) {
+    const rendered = await prepare(connection, template, context, file, cache.template!.sql, input, seen);
+    if (rendered === false) return false;
+    first ??= rendered;
+  }
+  if (!first) return true;
+  try {
+    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(cache.schema)}; CREATE OR REPLACE TABLE ${quoteIdent(cache.schema)}.${quoteIdent(cache.table)} AS SELECT * FROM ${asSubquery(first.sql)} LIMIT 0`);
+  } catch {
+    // Prepared fine but not usable as a subquery (e.g. it binds parameters): endpoints reading it report on their own.
+  }
+  return true;
+}
+
+/**
+ * Asks PostgreSQL to describe the cache template (no rows are read) and builds the empty
+ * cache table from the answer. When PostgreSQL cannot be reached, a cache table already
+ * in db_path stands in; failing that, the endpoint is not dry-run and a warning says why.
+ */
+async function dryRunPostgresCache(
+  connection: DuckDBConnection, endpoint: CompiledEndpoint, template: CompiledTemplate, source: ConnectionSpec,
+  contexts: CacheContexts, input: DryRunInput,
+): Promise<boolean> {
+  const cache = endpoint.spec.cache!;
+  const file = endpoint.cacheTemplatePath!;
+  let columns: { name: string; type: string }[] | undefined;
+  for (const context of cacheTemplateContexts(endpoint, contexts)) {
+    let sql: string;
+    try {
+      sql = renderTemplate(template, context).sql;
+    } catch (err) {
+      input.diagnostics.push({ severity: 'error', file, line: 1, column: 1, code: 'template-render', message: `cache template cannot be rendered: ${firstLine(err)}` });
+      return false;
+    }
+    try {
+      columns ??= await describePostgres(source, sql);
+    } catch (err) {
+      if (err instanceof PostgresQueryError) {
+        const at = err.offset === undefined ? { line: 1, column: 1 } : templatePositionAtOffset(sql, err.offset, cache.template!.sql);
+        input.diagnostics.push({ severity: 'error', file, ...at, code: 'sql', message: `PostgreSQL rejects the cache template: ${firstLine(err)}; fix the template` });
+        return false;
+      }
+      return standInFromDatabase(connection, endpoint, source, err, input);
+    }
+  }
+  if (!columns || columns.length === 0) return true;
+  const definition = columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ');
+  await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(cache.schema)}; CREATE OR REPLACE TABLE ${quoteIdent(cache.schema)}.${quoteIdent(cache.table)} (${definition})`);
+  return true;
+}
+
+async function standInFromDatabase(connection: DuckDBConnection, endpoint: CompiledEndpoint, source: ConnectionSpec, err: unknown, input: DryRunInput): Promise<boolean> {
+  const cache = endpoint.spec.cache!;
+  const reader = await connection.runAndReadAll(
+    'SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [cache.schema, cache.table]).catch(() => undefined);
+  const persisted = (reader?.getRows().length ?? 0) > 0;
+  input.diagnostics.push({ severity: 'warning', ...endpoint.doc.locate(['cache', 'template-file']), code: 'dry-run-skipped',
+    message: `cache template not checked: PostgreSQL (connection \`${source.name}\`) could not be reached (${firstLine(err)}); ` +
+      (persisted ? `the endpoint template was checked against the cache table in db_path` : 'the endpoint template reading the cache was not dry-run either; run validate where the database is reachable') });
+  return persisted;
 }
 
 /** Renders and prepares one template; false when it failed (already reported). */

@@ -39,3 +39,13 @@ function matchLine(rendered: string, renderedLine: number, templateLines: string
   }
   return Math.min(renderedLine, templateLines.length);
 }
+
+/** For databases that report a character offset into the rendered SQL (PostgreSQL's `position`). */
+export function templatePositionAtOffset(renderedSql: string, offset: number, template: string): TemplatePosition {
+  const before = renderedSql.slice(0, offset).split('\n');
+  const renderedLine = before.length;
+  const line = matchLine(renderedSql.split('\n')[renderedLine - 1] ?? '', renderedLine, template.split('\n'));
+  const token = /^[A-Za-z0-9_."]+/.exec(renderedSql.slice(offset))?.[0];
+  const at = token ? (template.split('\n')[line - 1] ?? '').indexOf(token) : -1;
+  return { line, column: at >= 0 ? at + 1 : 1 };
+}

@@ -9,3 +9,4 @@ export { SnapshotStore, SNAPSHOT_SCHEMA, type SnapshotRecord, type SnapshotStatu
 export { planRetention, DEFAULT_KEEP_TABLES, type PrunePlan } from './retention.js';
 export { columnTransfer, type PgField, type ColumnTransfer } from './postgres-types.js';
 export { DEFAULT_RETRY, type RetryPolicy } from './refresh-loop.js';
+export { describePostgres, PostgresQueryError, type DescribedColumn } from './postgres-describe.js';
