@@ -3,7 +3,11 @@
  * [--rounds=4] [--seconds=2]`: one flapi dev scenario against one reference server, in
  * alternating short runs, for a quick before/after ratio while working on the hot path
  * (the full `npm run bench` takes minutes). Prints each pair and the overall ratio.
+ *
+ * `--against=/path/to/other/checkout` runs the same scenario on `flapi dev` from another
+ * built checkout (its `bin/flapi.js`): before and after a change, side by side.
  */
+import { isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureLoad, type LoadPlan } from './harness/load-test.js';
 import { SERVERS, type ServerEntry } from './harness/server-list.js';
@@ -21,7 +25,21 @@ const { values: flags } = parseArgs({
   },
 });
 
+function otherCheckout(dir: string): ServerEntry {
+  const dev = entryOf('flapi-dev');
+  return {
+    ...dev,
+    id: dir,
+    prepare: (context) => {
+      const spec = dev.prepare(context);
+      if ('unavailable' in spec) return spec;
+      return { ...spec, args: [join(dir, 'bin/flapi.js'), ...spec.args.slice(1)] };
+    },
+  };
+}
+
 function entryOf(id: string): ServerEntry {
+  if (isAbsolute(id)) return otherCheckout(id);
   const entry = SERVERS.find((s) => s.id === id);
   if (!entry) throw new Error(`unknown server ${id}`);
   return entry;
@@ -36,7 +54,7 @@ async function start(entry: ServerEntry): Promise<RunningServer> {
 const subjectEntry = entryOf(flags.server);
 const referenceEntry = entryOf(flags.against);
 const scenario = subjectEntry.scenarios.find((s) => s.id === flags.scenario);
-const referenceScenario = referenceEntry.scenarios[0];
+const referenceScenario = referenceEntry.scenarios.find((s) => s.id === flags.scenario) ?? referenceEntry.scenarios[0];
 if (!scenario || !referenceScenario) throw new Error(`unknown scenario ${flags.scenario}`);
 
 const subject = await start(subjectEntry);
@@ -45,7 +63,9 @@ try {
   for (const id of flags.prime.split(',').filter(Boolean)) {
     const primer = subjectEntry.scenarios.find((s) => s.id === id);
     if (!primer) throw new Error(`unknown scenario ${id}`);
-    await measureLoad({ baseUrl: subject.baseUrl, path: primer.path, connections: primer.connections, seconds: 2, warmupSeconds: 0 });
+    for (const server of isAbsolute(flags.against) ? [subject, reference] : [subject]) {
+      await measureLoad({ baseUrl: server.baseUrl, path: primer.path, connections: primer.connections, seconds: 2, warmupSeconds: 0 });
+    }
   }
   const seconds = Number(flags.seconds);
   const plan = (baseUrl: string, s: typeof scenario, warm: boolean): LoadPlan => ({
@@ -55,17 +75,20 @@ try {
     seconds,
     warmupSeconds: warm ? 1.5 : 0,
   });
+  const rows = (reqPerSec: number) =>
+    scenario.rowsPerRequest === undefined ? '' : ` (${Math.round(reqPerSec * scenario.rowsPerRequest).toLocaleString('en-US')} rows/s)`;
   let subjectTotal = 0;
   let referenceTotal = 0;
   for (let round = 0; round < Number(flags.rounds); round++) {
     const r = await measureLoad(plan(reference.baseUrl, referenceScenario, round === 0));
+    if (scenario.rowsPerRequest !== undefined) process.stdout.write(`round ${round + 1}: reference${rows(r.reqPerSec)}\n`);
     const s = await measureLoad(plan(subject.baseUrl, scenario, round === 0));
     subjectTotal += s.reqPerSec;
     referenceTotal += r.reqPerSec;
     const errors = s.errors + s.non2xx + r.errors + r.non2xx;
     process.stdout.write(
       `round ${round + 1}: ${flags.against} ${r.reqPerSec.toFixed(0)} req/s, ${flags.server} ${scenario.id} ${s.reqPerSec.toFixed(0)} req/s ` +
-        `(p99 ${s.p99Ms} ms) → ${(s.reqPerSec / r.reqPerSec).toFixed(2)}×${errors ? `, ${errors} errors` : ''}\n`,
+        `(p99 ${s.p99Ms} ms) → ${(s.reqPerSec / r.reqPerSec).toFixed(2)}×${rows(s.reqPerSec)}${errors ? `, ${errors} errors` : ''}\n`,
     );
   }
   process.stdout.write(`overall: ${(subjectTotal / referenceTotal).toFixed(2)}× ${flags.against}\n`);

@@ -13,6 +13,7 @@ import { negotiateFormat, RESPONSE_FORMATS } from '../formats/index.js';
 import { enumParams, runWrite } from './endpoint-sql.js';
 import { respondInFormat } from './format-response.js';
 import { ClientError, ValidationFailed } from './http-errors.js';
+import { createJsonReader } from './json-read.js';
 import { readJsonBody } from './read-json-body.js';
 import { countSql, nextLink, pageSql, pageValues, totalFromPage } from './pagination.js';
 import { rowsJson, type RowsJson } from './rows-json.js';
@@ -61,6 +62,7 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
   const pool = database.pool;
   const bodyLimit = deps.server.bodyLimit;
   const timeoutMs = deps.server.requestTimeoutMs;
+  const jsonReader = createJsonReader();
 
   return async function handleEndpoint(ctx: Context): Promise<void> {
     ctx.state['endpoint'] = endpoint.name;
@@ -97,10 +99,23 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
         });
         return;
       }
-      if (!paged) {
-        const text = isRead ? (await runRows(lease, sql, values)).text : await writeText(lease, endpoint, sql, values, database);
+      if (!paged && !isRead) {
         ctx.type = JSON_TYPE;
-        ctx.body = text;
+        ctx.body = await writeText(lease, endpoint, sql, values, database);
+        return;
+      }
+      if (!paged) {
+        const read = await jsonReader.read({ lease, sql, values, release: () => pool.release(lease) });
+        ctx.type = JSON_TYPE;
+        if (read.kind === 'buffered') {
+          ctx.body = read.text;
+          return;
+        }
+        // Bounded by the client reading it from here on, like any other streamed format.
+        if (timer !== undefined) clearTimeout(timer);
+        timer = undefined;
+        handedOver = read.holdsLease;
+        ctx.body = read.body;
         return;
       }
       const limit = Number(params['limit']);

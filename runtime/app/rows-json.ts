@@ -3,7 +3,7 @@
  * serialiser (no intermediate row objects). Column encoders depend only on the prepared
  * statement, so they are built once per statement and reused.
  */
-import type { DuckDBMaterializedResult, DuckDBPreparedStatement } from '@duckdb/node-api';
+import type { DuckDBMaterializedResult, DuckDBPreparedStatement, DuckDBResult } from '@duckdb/node-api';
 import { createJsonTextWriter, resultColumns, type JsonTextWriter } from '../serialize/index.js';
 
 const writers = new WeakMap<DuckDBPreparedStatement, JsonTextWriter>();
@@ -14,12 +14,18 @@ export interface RowsJson {
   rowCount: number;
 }
 
-export function rowsJson(statement: DuckDBPreparedStatement, result: DuckDBMaterializedResult): RowsJson {
+/** The statement's JSON writer (its columns do not change between runs). */
+export function jsonWriterFor(statement: DuckDBPreparedStatement, result: DuckDBResult): JsonTextWriter {
   let writer = writers.get(statement);
   if (writer === undefined) {
     writer = createJsonTextWriter(resultColumns(result));
     writers.set(statement, writer);
   }
+  return writer;
+}
+
+export function rowsJson(statement: DuckDBPreparedStatement, result: DuckDBMaterializedResult): RowsJson {
+  const writer = jsonWriterFor(statement, result);
   const chunkCount = result.chunkCount;
   let text = '[';
   let first = true;
