@@ -22,7 +22,7 @@ test('a project in flAPI syntax (includes, env, request/validators, cache) loads
   assert.deepEqual(manifest.duckdb.settings, { threads: 2 });
   assert.deepEqual(manifest.rateLimit, { enabled: true, max: 50, interval: 60, key: 'ip' });
   assert.equal(manifest.auth?.type, 'basic', 'included because SHOP_AUTH is set');
-  assert.deepEqual(manifest.auth?.options.users, [{ username: 'admin', password: 'pbkdf2$sha256$1000$c2FsdA$aGFzaA', roles: ['admin'] }]);
+  assert.deepEqual(manifest.auth?.users, [{ username: 'admin', password: { value: 'pbkdf2$sha256$1000$c2FsdA$aGFzaA' }, roles: ['admin'] }]);
 
   const byName = Object.fromEntries(manifest.endpoints.map((e) => [e.name, e]));
   assert.deepEqual(Object.keys(byName).sort(), ['customer_by_id', 'get_regions_region_customers'], 'the included fragment is not an endpoint');

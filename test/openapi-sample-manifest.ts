@@ -78,7 +78,7 @@ export function sampleManifest(): Manifest {
         description: 'Add a review.',
         operation: { type: 'write', transaction: true, returnsData: false },
         requestFieldsValidation: true,
-        auth: { enabled: true, type: 'bearer', options: {} },
+        auth: { enabled: true, type: 'bearer', jwt: { secret: { env: 'JWT_SECRET' }, algorithms: ['HS256'], audience: [], clockSkewSeconds: 60, requireExpiry: true, claims: { username: 'sub', email: 'email', roles: 'roles' } } },
         params: [
           { name: 'email', in: 'body', required: true, validators: [{ type: 'email' }] },
           { name: 'stars', in: 'body', required: true, description: 'One to five.', validators: [{ type: 'int', min: 1, max: 5 }] },

@@ -153,7 +153,7 @@ describe('response-cache hits answered before Koa', () => {
   it('treats every endpoint as guarded once a global policy exists', () => {
     assert.deepEqual([...openEndpointNames(m)], ['_flights_id']);
     assert.equal(openEndpointNames({ ...m, cors: { enabled: false, allowedOrigins: [], credentials: false } }).size, 0);
-    assert.equal(openEndpointNames({ ...m, auth: { enabled: true, type: 'bearer', options: {} } }).size, 0);
+    assert.equal(openEndpointNames({ ...m, auth: { enabled: true, type: 'api-key', apiKey: { header: 'X-API-Key', keys: [] } } }).size, 0);
     assert.equal(openEndpointNames({ ...m, server: { ...m.server, enforceHttps: true } }).size, 0);
   });
 });

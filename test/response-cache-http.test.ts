@@ -27,6 +27,12 @@ before(async () => {
     ctx.set('X-Request-Id', String(Math.random()));
     await next();
   });
+  // Stands in for the security middleware: the verified caller, not the raw header, keys the cache.
+  app.use(async (ctx, next) => {
+    const who = ctx.get('Authorization').replace(/^Bearer /, '') || ctx.get('X-API-Key');
+    ctx.state.auth = who ? { authenticated: true, username: who, roles: [] } : { authenticated: false, roles: [] };
+    await next();
+  });
   app.use(cache.middleware);
   app.use(async (ctx) => {
     queries++;
@@ -85,7 +91,7 @@ describe('response cache', () => {
     assert.notEqual(second.headers.get('x-request-id'), first.headers.get('x-request-id'), 'per-request headers are not replayed');
   });
 
-  it('keys by negotiated format and by credentials', async () => {
+  it('keys by negotiated format and by verified identity', async () => {
     const json = await get('/rows?n=2');
     const csv = await get('/rows?n=2', { Accept: 'text/csv' });
     const csvAgain = await get('/rows?n=2&format=csv');

@@ -4,7 +4,9 @@ import { MANIFEST_VERSION, type ArtifactSettings, type ConnectionSpec, type Mani
 import { parseDuration } from '../../runtime/artifact/artifact-settings.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LoadedProject } from './load-project.js';
-import { normaliseAuth, normaliseCors, normaliseRateLimit } from './normalise-policies.js';
+import { normaliseAuth } from './normalise-auth.js';
+import { normaliseAdmin, normaliseCors, normaliseRateLimit } from './normalise-policies.js';
+import { normaliseLimits } from './normalise-limits.js';
 import { asBoolean, asMap, asNumber, asScalar, asString } from './yaml-values.js';
 
 export const SERVER_DEFAULTS = {
@@ -65,15 +67,22 @@ export function normaliseConfig(project: LoadedProject, diagnostics: Diagnostic[
     const interval = asNumber(heartbeat['worker-interval']);
     manifest.server.heartbeat = { enabled: asBoolean(heartbeat.enabled, false), ...(interval !== undefined ? { workerInterval: interval } : {}) };
   }
-  const auth = normaliseAuth(data.auth, main, ['auth'], diagnostics);
+  normaliseLimits(data, root, main, manifest.server, diagnostics);
+  const authContext = { doc: main, diagnostics, root };
+  const auth = normaliseAuth(data.auth, ['auth'], authContext, basename(project.configFile));
   if (auth) manifest.auth = auth;
-  const rateLimit = normaliseRateLimit(data.rate_limit ?? data['rate-limit']);
+  const rateLimitKey = data.rate_limit !== undefined ? 'rate_limit' : 'rate-limit';
+  const rateLimit = normaliseRateLimit(data[rateLimitKey], main, [rateLimitKey]);
   if (rateLimit) manifest.rateLimit = rateLimit;
   const cors = normaliseCors(data.cors);
   if (cors) manifest.cors = cors;
+  const admin = normaliseAdmin(data.admin, main, diagnostics);
+  if (admin) manifest.admin = admin;
   if (data.mcp !== undefined) {
     const mcp = asMap(data.mcp);
     manifest.mcp = { enabled: asBoolean(mcp.enabled, true), path: asString(mcp.path) ?? '/mcp' };
+    const mcpAuth = normaliseAuth(mcp.auth, ['mcp', 'auth'], authContext, `${basename(project.configFile)}#mcp`);
+    if (mcpAuth) manifest.mcp.auth = mcpAuth;
   }
   return manifest;
 }

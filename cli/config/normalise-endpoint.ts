@@ -3,7 +3,8 @@ import { dirname, relative, resolve } from 'node:path';
 import type { CacheSpec, EndpointMcpSpec, EndpointSpec, HttpMethod, TemplateSpec } from '../../runtime/manifest.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { endpointNameFromRoute } from './endpoint-name.js';
-import { normaliseAuth, normaliseRateLimit } from './normalise-policies.js';
+import { normaliseAuth } from './normalise-auth.js';
+import { normaliseRateLimit } from './normalise-policies.js';
 import { normaliseParams } from './normalise-params.js';
 import { asBoolean, asMap, asNumber, asString, asStringList } from './yaml-values.js';
 import type { YamlDocument } from './yaml-document.js';
@@ -81,9 +82,9 @@ export function normaliseEndpoint(
     spec.cache = cache.spec;
     if (cache.templatePath) compiled.cacheTemplatePath = cache.templatePath;
   }
-  const auth = normaliseAuth(data.auth, doc, ['auth'], diagnostics);
+  const auth = normaliseAuth(data.auth, ['auth'], { doc, diagnostics, root }, relative(root, doc.file));
   if (auth) spec.auth = auth;
-  const rateLimit = normaliseRateLimit(data['rate-limit'] ?? data.rate_limit);
+  const rateLimit = normaliseRateLimit(data['rate-limit'] ?? data.rate_limit, doc, [data['rate-limit'] !== undefined ? 'rate-limit' : 'rate_limit']);
   if (rateLimit) spec.rateLimit = rateLimit;
   const mcp = normaliseMcp(tool, resource, prompt);
   if (mcp) spec.mcp = mcp;

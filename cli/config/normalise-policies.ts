@@ -1,47 +1,12 @@
-import type { AuthSpec, CorsSpec, RateLimitSpec } from '../../runtime/manifest.js';
+import type { AdminSpec, CorsSpec, RateLimitSpec } from '../../runtime/manifest.js';
+import { apiKeyHash } from '../../runtime/security/api-key.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { asBoolean, asMap, asNumber, asString, asStringList, camelCaseKeys, durationSeconds, type YamlMap } from './yaml-values.js';
+import { secretSource } from './secret-source.js';
+import { asBoolean, asMap, asNumber, asString, asStringList, durationSeconds } from './yaml-values.js';
 import type { YamlDocument, YamlPath } from './yaml-document.js';
 
-const AUTH_TYPES = ['basic', 'bearer', 'oidc', 'api-key'] as const;
-
-/** `auth:` of flapi.yaml or of an endpoint. */
-export function normaliseAuth(value: unknown, doc: YamlDocument, path: YamlPath, diagnostics: Diagnostic[]): AuthSpec | undefined {
-  if (value === undefined || value === null) return undefined;
-  const map = asMap(value);
-  const type = (asString(map.type) ?? 'basic').toLowerCase();
-  const known = (AUTH_TYPES as readonly string[]).includes(type) ? (type as AuthSpec['type']) : undefined;
-  if (!known) {
-    diagnostics.push({ severity: 'error', ...doc.locate([...path, 'type']), code: 'auth-type',
-      message: `unknown auth type \`${type}\`; use one of ${AUTH_TYPES.join(', ')}` });
-  }
-  const { enabled, type: _type, roles, ...rest } = map;
-  if (known === 'basic') checkPasswords(map, doc, path, diagnostics);
-  const spec: AuthSpec = {
-    enabled: asBoolean(enabled, true),
-    type: known ?? 'basic',
-    options: camelCaseKeys(rest) as Record<string, unknown>,
-  };
-  if (roles !== undefined) spec.roles = asStringList(roles);
-  return spec;
-}
-
-function checkPasswords(map: YamlMap, doc: YamlDocument, path: YamlPath, diagnostics: Diagnostic[]): void {
-  const users = Array.isArray(map.users) ? map.users : [];
-  users.forEach((user, index) => {
-    const password = asString(asMap(user).password);
-    if (password === undefined || /^(pbkdf2|scrypt|\$2[aby]\$)/.test(password)) return;
-    const md5 = /^[0-9a-f]{32}$/i.test(password);
-    diagnostics.push({
-      severity: 'warning', security: true, ...doc.locate([...path, 'users', index, 'password']), code: 'weak-password',
-      message: `${md5 ? 'MD5-hashed' : 'plaintext'} password for user \`${asString(asMap(user).username) ?? index}\`; ` +
-        'store a PBKDF2, bcrypt or scrypt hash instead',
-    });
-  });
-}
-
-/** `rate_limit` / `rate-limit`. */
-export function normaliseRateLimit(value: unknown): RateLimitSpec | undefined {
+/** `rate_limit` / `rate-limit`. The Redis URL may carry a password, so `{{env.X}}` stays a reference. */
+export function normaliseRateLimit(value: unknown, doc: YamlDocument, path: YamlPath): RateLimitSpec | undefined {
   if (value === undefined || value === null) return undefined;
   const map = asMap(value);
   const key = asString(map.key);
@@ -52,21 +17,47 @@ export function normaliseRateLimit(value: unknown): RateLimitSpec | undefined {
     key: key === 'user' || key === 'user-or-ip' ? key : 'ip',
   };
   const store = asMap(map.store);
-  if (asString(store.type) === 'redis' && asString(store.url)) {
+  const url = asString(store.url);
+  if (asString(store.type) === 'redis' && url !== undefined) {
     const prefix = asString(store.prefix);
-    spec.store = { type: 'redis', url: asString(store.url)!, ...(prefix ? { prefix } : {}) };
+    spec.store = { type: 'redis', url: secretSource(doc, [...path, 'store', 'url'], url), ...(prefix ? { prefix } : {}) };
   } else if (map.store !== undefined) {
     spec.store = { type: 'memory' };
   }
   return spec;
 }
 
+/** `cors:`; flAPI spells the list `allow-origins`. */
 export function normaliseCors(value: unknown): CorsSpec | undefined {
   if (value === undefined || value === null) return undefined;
   const map = asMap(value);
-  return {
+  const spec: CorsSpec = {
     enabled: asBoolean(map.enabled, true),
-    allowedOrigins: asStringList(map['allowed-origins'] ?? map.allowedOrigins ?? map.origins),
+    allowedOrigins: asStringList(map['allowed-origins'] ?? map['allow-origins'] ?? map.allowedOrigins ?? map.origins),
     credentials: asBoolean(map.credentials ?? map['allow-credentials'], false),
   };
+  if (map['allowed-headers'] !== undefined) spec.allowedHeaders = asStringList(map['allowed-headers']);
+  const maxAge = durationSeconds(map['max-age']);
+  if (maxAge !== undefined) spec.maxAge = maxAge;
+  return spec;
+}
+
+/** `admin: { token, protect-metrics }`: the credential of the mutating `/_flapi/*` routes. */
+export function normaliseAdmin(value: unknown, doc: YamlDocument, diagnostics: Diagnostic[]): AdminSpec | undefined {
+  if (value === undefined || value === null) return undefined;
+  const map = asMap(value);
+  const spec: AdminSpec = { protectMetrics: asBoolean(map['protect-metrics'], false) };
+  const hash = asString(map['token-hash']);
+  const token = asString(map.token);
+  if (hash !== undefined) {
+    if (/^sha256:[0-9a-f]{64}$/i.test(hash)) spec.token = { value: hash.toLowerCase() };
+    else diagnostics.push({ severity: 'error', ...doc.locate(['admin', 'token-hash']), code: 'admin-token',
+      message: '`admin.token-hash` must be `sha256:` and 64 hex digits; make one with `flapi auth hash-key`' });
+  } else if (token !== undefined) {
+    const source = secretSource(doc, ['admin', 'token'], token);
+    // An inline token is kept only as its digest.
+    if ('env' in source) spec.token = source;
+    else if (token !== '') spec.token = { value: apiKeyHash(token) };
+  }
+  return spec;
 }

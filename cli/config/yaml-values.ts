@@ -56,3 +56,14 @@ export function durationSeconds(value: unknown): number | undefined {
   const factor = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
   return Number(match[1]) * factor;
 }
+
+/** `512kb`, `1mb`, `2gb` (powers of 1024) or a bare number of bytes. */
+export function byteSize(value: unknown): number | undefined {
+  const n = asNumber(value);
+  if (n !== undefined) return n;
+  const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)\s*$/i.exec(value) : null;
+  if (!match) return undefined;
+  const unit = match[2]!.toLowerCase().replace(/b$/, '') || 'b';
+  const factor = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[unit as 'b' | 'k' | 'm' | 'g'];
+  return Math.round(Number(match[1]) * factor);
+}

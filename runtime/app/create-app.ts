@@ -20,6 +20,7 @@ import { requestIdMiddleware } from './request-id.js';
 import { openApiRoutes } from './openapi-routes.js';
 import { openServedArtifact, type ArtifactVersion, type LoadedArtifact, type ServedArtifact } from '../artifact/index.js';
 import { registerCacheRoutes, startCacheRuntime, staticCacheContext, type CacheRefreshMode, type CacheRuntime, type RetryPolicy } from '../cache/index.js';
+import { createSecurity, securityHeaders } from '../security/index.js';
 
 export interface CreateAppOptions {
   /** Use this database instead of opening one; it is then not closed by `close()`. */
@@ -29,7 +30,7 @@ export interface CreateAppOptions {
   logger?: Logger;
   /** Pool size when the app opens the database itself. */
   poolSize?: number;
-  /** Environment to read whitelisted `env.*` values from (default: process.env). */
+  /** Environment to read whitelisted `env.*` values and `{{env.X}}` secrets from (default: process.env). */
   env?: Readonly<Record<string, string | undefined>>;
   /** How caches refresh: `scheduled` (default: warm-up, then schedules), `manual`, or `off`. */
   cacheRefresh?: CacheRefreshMode;
@@ -79,8 +80,12 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     await served?.source.close();
   };
   let caches: CacheRuntime | undefined;
+  const closers: (() => Promise<void>)[] = [];
   try {
     const env = whitelistedEnv(manifest.environmentWhitelist, options.env);
+    // First: a missing secret stops the app before caches warm up or anything is served.
+    const security = createSecurity(manifest, { env: options.env ?? process.env, logger });
+    closers.push(() => security.close());
     caches = await startCacheRuntime(manifest, database, {
       logger,
       // An artifact is read-only: its caches were baked and serve as they are.
@@ -116,10 +121,16 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     const app = new Koa();
     // Errors are logged by the error middleware with the request id; Koa's own printing would double them.
     app.silent = true;
-    // Order matters: ids and timing wrap everything; the cache sits in front of the routes it can answer for.
+    // Client addresses (rate limits) and the scheme (enforce-https) come from X-Forwarded-* only behind a trusted proxy.
+    app.proxy = manifest.server.trustProxy === true;
+    app.maxIpsCount = 1;
+    // Order matters: ids and timing wrap everything; security runs before anything that answers
+    // (metrics, docs, MCP, the response cache, the routes); the cache sits in front of the routes.
     app.use(requestIdMiddleware);
     app.use(requestMetrics(metrics));
     app.use(errorMiddleware(logger));
+    app.use(securityHeaders({ hsts: manifest.server.enforceHttps || manifest.server.tls !== undefined }));
+    app.use(security.middleware);
     app.use(metricsRoute(metrics));
     app.use(openApiRoutes(manifest));
     app.use(mcpMiddleware(manifest, { database, env, logger, cacheCatalog: caches.catalog }));
@@ -151,11 +162,13 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
       callback,
       close: async () => {
         await started.close();
+        for (const close of closers) await close();
         await release();
       },
     };
   } catch (err) {
     await caches?.close();
+    for (const close of closers) await close().catch(() => {});
     await release();
     throw err;
   }

@@ -17,6 +17,7 @@ import { createJsonReader } from './json-read.js';
 import { readJsonBody } from './read-json-body.js';
 import { countSql, nextLink, pageSql, pageValues, totalFromPage } from './pagination.js';
 import { rowsJson, type RowsJson } from './rows-json.js';
+import { authOf, authTemplateValues } from '../security/index.js';
 
 export interface HandlerContext {
   database: Database;
@@ -58,6 +59,7 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
   const isRead = endpoint.operation.type === 'read';
   const paged = endpoint.pagination && isRead;
   const ownPaging = paged && usesOwnPaging(template);
+  const usesAuth = template.references.some((r) => r.namespace === 'auth');
   const { database, conn, env, cache } = deps;
   const pool = database.pool;
   const bodyLimit = deps.server.bodyLimit;
@@ -74,7 +76,9 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
     const parsed = parser.parse({ query: ctx.query, path: ctx.params ?? {}, headers: ctx.headers, body });
     if (!parsed.ok) throw new ValidationFailed(parsed.errors);
     const params = parsed.values;
-    const { sql, values } = renderTemplate(template, { params, conn, env, cache });
+    // `auth.*` is the identity the security middleware verified, bound like any parameter.
+    const auth = usesAuth ? authTemplateValues(authOf(ctx.state)) : undefined;
+    const { sql, values } = renderTemplate(template, { params, conn, env, cache, ...(auth !== undefined ? { auth } : {}) });
 
     const lease = await pool.acquire();
     let timer = timeoutMs > 0 ? setTimeout(interrupt, timeoutMs, lease) : undefined;

@@ -9,8 +9,9 @@
  *   what Koa's `ctx.path`/`ctx.querystring` would read;
  * - entries stored by an endpoint in `openEndpoints`: those that no middleware before
  *   the cache acts on (no auth, no rate limit, no CORS; decided once by `createApp`);
- * and keeps what that path does: `X-Request-Id`, ETag and `If-None-Match` → 304,
- * `X-Cache: HIT`, the hit counter and the request metrics under the endpoint's name.
+ * and keeps what that path does: `X-Request-Id`, the security headers, ETag and
+ * `If-None-Match` → 304, `X-Cache: HIT`, the hit counter and the request metrics under
+ * the endpoint's name.
  * Anything else returns false and the caller hands the request to Koa.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -18,6 +19,7 @@ import type { Manifest } from '../manifest.js';
 import type { Metrics } from '../metrics/index.js';
 import { etagMatches, type ResponseCache } from '../response-cache/index.js';
 import { requestIdOf } from './request-id.js';
+import { HSTS, STATIC_SECURITY_HEADERS } from '../security/security-headers.js';
 
 export interface FastCacheHitOptions {
   cache: ResponseCache;
@@ -66,6 +68,8 @@ export function createFastCacheHit(options: FastCacheHitOptions): FastCacheHit {
 
     cache.countHit();
     res.setHeader('X-Request-Id', requestIdOf(req.headers['x-request-id']));
+    for (const name in STATIC_SECURITY_HEADERS) res.setHeader(name, STATIC_SECURITY_HEADERS[name]!);
+    if ((req.socket as { encrypted?: boolean }).encrypted === true) res.setHeader('Strict-Transport-Security', HSTS);
     const notModified = etagMatches(req.headers['if-none-match'], entry.etag);
     for (const name in entry.headers) {
       // Koa drops the content headers of a body-less 304.

@@ -1,7 +1,10 @@
 /**
  * The runtime's log sink. Lines are JSON so a request id can be searched for; internal
- * error detail goes here and never into a response.
+ * error detail goes here and never into a response. Credentials are masked on the way
+ * out (runtime/security/log-redaction.ts), whoever logged them.
  */
+import { redactFields, redactText } from '../security/log-redaction.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export type LogFields = Record<string, unknown>;
@@ -25,7 +28,7 @@ export function createJsonLogger(level: LogLevel = parseLevel(process.env['FLAPI
   const min = RANK[level];
   const write = (lvl: LogLevel, message: string, fields?: LogFields): void => {
     if (RANK[lvl] < min) return;
-    const line = { time: new Date().toISOString(), level: lvl, message, ...fields };
+    const line = { time: new Date().toISOString(), level: lvl, message: redactText(message), ...(fields ? (redactFields(fields) as LogFields) : {}) };
     process.stderr.write(`${JSON.stringify(line, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}\n`);
   };
   return {

@@ -7,6 +7,8 @@ export interface McpAuth {
   authenticated: boolean;
   username?: string;
   roles: string[];
+  email?: string;
+  type?: string;
 }
 
 const ANONYMOUS: McpAuth = { authenticated: false, roles: [] };
@@ -25,6 +27,8 @@ export function authFromState(state: Record<string, unknown>): McpAuth {
     roles: isStringArray(record['roles']) ? record['roles'] : [],
   };
   if (typeof record['username'] === 'string') out.username = record['username'];
+  if (typeof record['email'] === 'string') out.email = record['email'];
+  if (typeof record['type'] === 'string') out.type = record['type'];
   return out;
 }
 

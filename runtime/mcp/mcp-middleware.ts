@@ -12,6 +12,7 @@ import type { Logger } from '../app/logger.js';
 import { ValidationFailed } from '../app/http-errors.js';
 import { readJsonBody } from '../app/read-json-body.js';
 import { authFromState } from './auth-context.js';
+import { endpointAccessOf } from '../security/endpoint-access.js';
 import { buildCatalog, catalogIsEmpty, type McpCatalog } from './mcp-catalog.js';
 import { createMcpServer, type ServerInfo } from './mcp-server.js';
 
@@ -58,7 +59,8 @@ async function serve(ctx: Context, catalog: McpCatalog, info: ServerInfo, option
     return;
   }
   const requestId = String(ctx.state['requestId'] ?? '');
-  const server = createMcpServer(catalog, info, { auth: authFromState(ctx.state), requestId, logger: options.logger });
+  const access = endpointAccessOf(ctx.state);
+  const server = createMcpServer(catalog, info, { auth: authFromState(ctx.state), requestId, logger: options.logger, ...(access ? { access } : {}) });
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   ctx.res.on('close', () => {
     void transport.close();

@@ -19,12 +19,15 @@ import {
 import { isInterruptError, isValueConversionError } from '../app/http-errors.js';
 import type { Logger } from '../app/logger.js';
 import { missingRole, type McpAuth } from './auth-context.js';
+import type { EndpointAccess } from '../security/endpoint-access.js';
 import type { McpCatalog, McpTool } from './mcp-catalog.js';
 import { promptText } from './prompt-text.js';
 import { errorResult, invalidArgumentsResult, rowsResult } from './tool-result.js';
 
 export interface McpCaller {
   auth: McpAuth;
+  /** The endpoint's own auth, roles and rate limit, applied per call (from the security middleware). */
+  access?: EndpointAccess;
   requestId: string;
   logger: Logger;
 }
@@ -54,10 +57,16 @@ function toolListing(tool: McpTool): Tool {
 }
 
 async function callTool(tool: McpTool, args: Record<string, unknown> | undefined, caller: McpCaller): Promise<CallToolResult> {
-  const refused = missingRole(caller.auth, tool.allowedRoles);
+  let auth = caller.auth;
+  if (caller.access !== undefined) {
+    const granted = await caller.access(tool.runner.endpoint);
+    if (!granted.ok) return errorResult(`Tool ${tool.name} ${granted.message}.`);
+    auth = granted.auth;
+  }
+  const refused = missingRole(auth, tool.allowedRoles);
   if (refused !== undefined) return errorResult(`Tool ${tool.name} ${refused}.`);
   try {
-    const outcome = await tool.runner.run(args, { maxRows: tool.maxRows });
+    const outcome = await tool.runner.run(args, { maxRows: tool.maxRows, auth });
     if (!outcome.ok) return invalidArgumentsResult(outcome.errors);
     return rowsResult(outcome, tool.maxRows, tool.redactColumns);
   } catch (err) {
@@ -98,9 +107,15 @@ export function createMcpServer(catalog: McpCatalog, info: ServerInfo, caller: M
     server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
       const resource = catalog.resources.get(request.params.uri);
       if (resource === undefined) throw new McpError(-32002, `Resource not found: ${request.params.uri}`);
+      let auth = caller.auth;
+      if (caller.access !== undefined) {
+        const granted = await caller.access(resource.runner.endpoint);
+        if (!granted.ok) throw new McpError(ErrorCode.InvalidRequest, `Resource ${resource.name} ${granted.message}`);
+        auth = granted.auth;
+      }
       let outcome;
       try {
-        outcome = await resource.runner.run({});
+        outcome = await resource.runner.run({}, { auth });
       } catch (err) {
         throw new McpError(ErrorCode.InternalError, failureMessage(err, `Resource ${resource.name}`, caller));
       }

@@ -12,6 +12,7 @@ import { pageSql, pageValues } from '../app/pagination.js';
 import { rowsJson } from '../app/rows-json.js';
 import { enumParams, runWrite } from '../app/endpoint-sql.js';
 import { placeArguments } from './tool-arguments.js';
+import { authTemplateValues, type AuthContext } from '../security/auth-context.js';
 
 export type Row = Record<string, unknown>;
 
@@ -41,7 +42,8 @@ export interface EndpointRunner {
   readonly endpoint: EndpointSpec;
   /** Every parameter a call may give, pagination ones included, in declaration order. */
   readonly params: readonly ParamSpec[];
-  run(args: Readonly<Record<string, unknown>> | undefined, options?: { maxRows?: number }): Promise<RunOutcome>;
+  /** `auth` is the verified caller, visible to the template as `auth.*` (row-level security). */
+  run(args: Readonly<Record<string, unknown>> | undefined, options?: { maxRows?: number; auth?: AuthContext }): Promise<RunOutcome>;
 }
 
 function allParams(endpoint: EndpointSpec, server: ServerSettings): ParamSpec[] {
@@ -64,6 +66,7 @@ export function createEndpointRunner(endpoint: EndpointSpec, deps: RunnerDeps): 
   const isRead = endpoint.operation.type === 'read';
   const paged = endpoint.pagination && isRead;
   const ownPaging = paged && template.references.some((r) => r.namespace === 'params' && (r.key === 'limit' || r.key === 'offset'));
+  const usesAuth = template.references.some((r) => r.namespace === 'auth');
   const { database, conn, env, cache } = deps;
   const timeoutMs = deps.server.requestTimeoutMs;
 
@@ -106,7 +109,8 @@ export function createEndpointRunner(endpoint: EndpointSpec, deps: RunnerDeps): 
         const rest = parsed.ok ? [] : parsed.errors.filter((e) => !own.has(e.field));
         return { ok: false, errors: [...placed.errors, ...rest] };
       }
-      const { sql, values } = renderTemplate(template, { params: parsed.values, conn, env, cache });
+      const auth = usesAuth ? authTemplateValues(options.auth ?? { authenticated: false, roles: [] }) : undefined;
+      const { sql, values } = renderTemplate(template, { params: parsed.values, conn, env, cache, ...(auth !== undefined ? { auth } : {}) });
       const lease = await database.pool.acquire();
       const timer = timeoutMs > 0 ? setTimeout(() => lease.connection.interrupt(), timeoutMs) : undefined;
       try {

@@ -4,6 +4,7 @@
  * envelope, every response format of a read, and the error bodies the runtime sends.
  */
 import type { AuthSpec, EndpointSpec, Manifest, ParamSpec } from '../manifest.js';
+import { endpointAuth } from '../security/effective-auth.js';
 import { paginationParams } from '../params/index.js';
 import { CONTENT_TYPES, RESPONSE_FORMATS } from '../formats/index.js';
 import { rowSchema } from './column-schema.js';
@@ -122,8 +123,7 @@ function successResponse(endpoint: EndpointSpec, rowRef: JsonSchema): JsonSchema
 }
 
 function authOf(endpoint: EndpointSpec, manifest: Manifest): AuthSpec | undefined {
-  const auth = endpoint.auth ?? manifest.auth;
-  return auth?.enabled ? auth : undefined;
+  return endpointAuth(endpoint, manifest)?.method;
 }
 
 function securitySchemeName(auth: AuthSpec): string {
@@ -135,7 +135,7 @@ function securityScheme(auth: AuthSpec): JsonSchema {
     case 'basic':
       return { type: 'http', scheme: 'basic' };
     case 'api-key': {
-      const header = typeof auth.options.header === 'string' ? auth.options.header : 'X-API-Key';
+      const header = auth.apiKey?.header ?? 'X-API-Key';
       return { type: 'apiKey', in: 'header', name: header };
     }
     default:

@@ -3,8 +3,11 @@
  * middleware (`ctx.path`, `ctx.querystring`) and the below-Koa hit path (the request
  * line). One function, so the two can never disagree about what is the same request.
  *
- * Key: path, query with its pairs sorted, negotiated format, and a hash of the
- * credentials the request carries (so two callers never share an entry).
+ * Key: path, query with its pairs sorted, negotiated format, and who is asking: the
+ * verified identity when the caller knows it (the Koa middleware, after the security
+ * middleware), else a hash of the credentials the request carries, which for a request
+ * without any is `-`, the same as an anonymous identity (so two callers never share an
+ * entry, and the below-Koa path only ever finds anonymous entries of open endpoints).
  */
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -19,6 +22,8 @@ export interface KeyParts {
   /** Raw query string without `?` (Koa's `ctx.querystring`). */
   querystring: string;
   headers: IncomingHttpHeaders;
+  /** The verified caller (`-` when anonymous); when absent, the credential headers stand in. */
+  identity?: string;
 }
 
 function sortedQuery(querystring: string): string {
@@ -57,5 +62,5 @@ export function requestFormat(parts: KeyParts): ResponseFormat | undefined {
 
 export function cacheKey(parts: KeyParts, authHeaders: readonly string[] = DEFAULT_AUTH_HEADERS): string {
   const format = requestFormat(parts);
-  return `${parts.path}?${sortedQuery(parts.querystring)}\u0000${format ?? '?'}\u0000${credentialHash(parts.headers, authHeaders)}`;
+  return `${parts.path}?${sortedQuery(parts.querystring)}\u0000${format ?? '?'}\u0000${parts.identity ?? credentialHash(parts.headers, authHeaders)}`;
 }

@@ -1,14 +1,17 @@
 /**
  * The response cache for reads (SPEC §5): repeated identical GETs are answered from memory.
  *
- * Key: method, path, sorted query, negotiated format, a hash of the credentials the request
- * carries, and the data version; a version change empties the cache at once. Only complete
- * 200 bodies (Buffer, string or JSON object) up to `maxEntryBytes` are kept; streams pass
+ * Key: method, path, sorted query, negotiated format, the caller's verified identity (from
+ * `ctx.state.auth`, set by the security middleware that runs first: never the raw credential,
+ * so an expired token cannot be answered from cache), and the data version; a version change
+ * empties the cache at once. Only complete 200 bodies (Buffer, string or JSON object) up to `maxEntryBytes` are kept; streams pass
  * through. Every buffered 200 gets a strong ETag, and `If-None-Match` is answered with 304
  * whether or not the entry was cached before.
  */
+import { authOf, identityKey } from '../security/auth-context.js';
+import { createHash } from 'node:crypto';
 import type { Context, Middleware, Next } from 'koa';
-import { cacheKey, DEFAULT_AUTH_HEADERS, type KeyParts } from './cache-key.js';
+import { cacheKey, type KeyParts } from './cache-key.js';
 import { etagMatches, strongEtag } from './etag.js';
 import { LruStore, type CachedResponse } from './lru-store.js';
 
@@ -19,8 +22,8 @@ export interface ResponseCacheOptions {
   maxEntryBytes?: number;
   /** Changes whenever the data changes (refresh, swap, write). */
   dataVersion: () => number;
-  /** Request headers that carry credentials; their values (hashed) split the cache. */
-  authHeaders?: readonly string[];
+  /** The caller's identity as text; default: the verified `ctx.state.auth`. */
+  identityOf?: (ctx: Context) => string;
   /** Hit/miss counters, e.g. the server's Metrics. */
   metrics?: { cacheHit(): void; cacheMiss(): void };
 }
@@ -42,6 +45,12 @@ export interface ResponseCache {
 /** Response headers worth replaying from the cache; the rest are per request. */
 const KEPT_HEADERS = ['content-type', 'content-disposition', 'x-total-count', 'link', 'cache-control', 'vary', 'content-language'];
 
+/** The verified caller as a short key part; `-` for anonymous callers. */
+function defaultIdentity(ctx: Context): string {
+  const key = identityKey(authOf(ctx.state));
+  return key === '-' ? key : createHash('sha256').update(key).digest('base64url');
+}
+
 function bodyBuffer(ctx: Context): Buffer | undefined {
   const body: unknown = ctx.body;
   if (Buffer.isBuffer(body)) return body;
@@ -58,7 +67,7 @@ function bodyBuffer(ctx: Context): Buffer | undefined {
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const store = new LruStore(options.maxBytes);
   const maxEntry = options.maxEntryBytes ?? Math.min(Math.floor(options.maxBytes / 8), 8 * 1024 * 1024);
-  const authHeaders = options.authHeaders ?? DEFAULT_AUTH_HEADERS;
+  const identityOf = options.identityOf ?? defaultIdentity;
   let version = options.dataVersion();
   let hits = 0;
   let misses = 0;
@@ -93,7 +102,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
     syncVersion();
     // HEAD shares GET's entry: same headers, Koa drops the body.
-    const key = cacheKey({ path: ctx.path, querystring: ctx.querystring, headers: ctx.req.headers }, authHeaders);
+    const key = cacheKey({ path: ctx.path, querystring: ctx.querystring, headers: ctx.req.headers, identity: identityOf(ctx) });
     const cached = store.get(key);
     if (cached) {
       countHit();
@@ -138,7 +147,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     middleware: cacheResponses,
     lookup: (parts) => {
       syncVersion();
-      return store.get(cacheKey(parts, authHeaders));
+      return store.get(cacheKey(parts));
     },
     countHit,
     invalidate: () => store.clear(),

@@ -1,0 +1,51 @@
+/**
+ * The admin credential for the mutating `/_flapi/*` routes (cache refresh and whatever
+ * else changes server state) and, when configured, `/_flapi/metrics`. It is a bearer
+ * token compared by digest in constant time. With no token configured those routes
+ * answer only clients on the loopback interface (judged by the socket, never by a
+ * forwarded header), so a fresh project is safe by default.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { AdminSpec } from '../manifest.js';
+import { apiKeyDigest, storedKeyDigest } from './api-key.js';
+import { authorizationValue, type RequestHeaders } from './authenticator.js';
+import { resolveOptionalSecret, type Environment } from './secret-value.js';
+
+export type AdminVerdict = 'ok' | 'missing' | 'invalid' | 'loopback-only';
+
+export interface AdminGuard {
+  /** Does this request need the admin credential? */
+  guards(method: string, path: string): boolean;
+  check(headers: RequestHeaders, remoteAddress: string | undefined): AdminVerdict;
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Probes must answer load balancers without credentials. */
+const OPEN_PATHS = new Set(['/_flapi/health', '/_flapi/ready']);
+
+export function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+export function createAdminGuard(spec: AdminSpec | undefined, env: Environment): AdminGuard {
+  const token = resolveOptionalSecret(spec?.token, env);
+  if (spec?.token !== undefined && 'env' in spec.token && token === undefined) {
+    throw new Error(`the admin token comes from the environment variable ${spec.token.env}, which is not set; set it before starting the server`);
+  }
+  const digest = token === undefined ? undefined : storedKeyDigest(token);
+  const protectMetrics = spec?.protectMetrics ?? false;
+  return {
+    guards(method, path) {
+      if (!path.startsWith('/_flapi/') || OPEN_PATHS.has(path)) return false;
+      if (!READ_METHODS.has(method)) return true;
+      return protectMetrics && path === '/_flapi/metrics';
+    },
+    check(headers, remoteAddress) {
+      if (digest === undefined) return isLoopback(remoteAddress) ? 'ok' : 'loopback-only';
+      const presented = authorizationValue(headers, 'bearer');
+      if (presented === undefined || presented === '') return 'missing';
+      return timingSafeEqual(apiKeyDigest(presented), digest) ? 'ok' : 'invalid';
+    },
+  };
+}
