@@ -5,6 +5,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkCaches } from './check-caches.js';
 import { checkParams } from './check-params.js';
 import { checkRoutes } from './check-routes.js';
+import { checkSecurity } from './check-security.js';
 import { checkTemplates, type CheckedTemplates } from './check-template.js';
 import { schemaCheck } from './schema-check.js';
 
@@ -23,6 +24,7 @@ export async function checkProject(input: CheckInput): Promise<void> {
   for (const endpoint of endpoints) diagnostics.push(...schemaCheck(endpoint.doc, 'endpoint'));
   checkRoutes(endpoints, Object.keys(manifest.connections), diagnostics);
   checkCaches(project, manifest, endpoints, diagnostics);
+  checkSecurity(project, manifest, endpoints, diagnostics);
   const checked: { endpoint: CompiledEndpoint; templates: CheckedTemplates }[] = [];
   for (const endpoint of endpoints) {
     checkParams(endpoint, diagnostics);
