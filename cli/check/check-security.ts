@@ -106,7 +106,8 @@ export function checkSecurity(project: LoadedProject, manifest: Manifest, endpoi
     }
   }
 
-  const mcpGuarded = effectiveAuth(manifest.mcp?.auth, manifest.auth) !== undefined;
+  // `mcp.auth: { enabled: false }` opens /mcp on purpose: no finding for its tools either.
+  const mcpGuarded = effectiveAuth(manifest.mcp?.auth, manifest.auth) !== undefined || manifest.mcp?.auth?.enabled === false;
   for (const endpoint of endpoints) {
     const { spec, doc } = endpoint;
     checkAuthBlock(ctx, doc, ['auth'], spec.auth, manifest.auth);
