@@ -52,7 +52,7 @@ export interface ServerSettings {
   /** Response cache size in bytes (0 disables it). */
   responseCacheBytes: number;
   heartbeat?: { enabled: boolean; workerInterval?: number };
-  /** Most rows one response carries; more are cut off and `X-Truncated: true` is set (absent or 0: no cap). */
+  /** Most rows one response carries: pages are no larger, unpaged reads stop there and say `X-Max-Rows` (absent or 0: no cap). */
   maxRows?: number;
   /** Honour `X-Forwarded-For` / `X-Forwarded-Proto` (only behind a proxy you trust). */
   trustProxy?: boolean;

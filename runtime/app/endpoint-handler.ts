@@ -65,6 +65,10 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
   const bodyLimit = deps.server.bodyLimit;
   const timeoutMs = deps.server.requestTimeoutMs;
   const jsonReader = createJsonReader();
+  // `limits.max-rows`: a page never exceeds it, an unpaged read is cut off at it.
+  const maxRows = deps.server.maxRows !== undefined && deps.server.maxRows > 0 ? deps.server.maxRows : undefined;
+  const capped = (sql: string, values: readonly BoundValue[]) =>
+    maxRows === undefined || (paged && !ownPaging) || !isRead ? { sql, values: [...values] } : { sql: pageSql(sql, values.length), values: pageValues(values, maxRows, 0) };
 
   return async function handleEndpoint(ctx: Context): Promise<void> {
     ctx.state['endpoint'] = endpoint.name;
@@ -78,7 +82,9 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
     const params = parsed.values;
     // `auth.*` is the identity the security middleware verified, bound like any parameter.
     const auth = usesAuth ? authTemplateValues(authOf(ctx.state)) : undefined;
-    const { sql, values } = renderTemplate(template, { params, conn, env, cache, ...(auth !== undefined ? { auth } : {}) });
+    const rendered = renderTemplate(template, { params, conn, env, cache, ...(auth !== undefined ? { auth } : {}) });
+    const { sql, values } = capped(rendered.sql, rendered.values);
+    if (maxRows !== undefined && isRead) ctx.set('X-Max-Rows', String(maxRows));
 
     const lease = await pool.acquire();
     let timer = timeoutMs > 0 ? setTimeout(interrupt, timeoutMs, lease) : undefined;
@@ -86,7 +92,7 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
     try {
       if (format !== 'json') {
         const page = paged && !ownPaging;
-        const limit = Number(params['limit']);
+        const limit = pageLimit(params['limit'], maxRows);
         const offset = Number(params['offset']);
         // A long export is bounded by the client reading it, not by the request timeout.
         if (timer !== undefined) clearTimeout(timer);
@@ -122,7 +128,7 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
         ctx.body = read.body;
         return;
       }
-      const limit = Number(params['limit']);
+      const limit = pageLimit(params['limit'], maxRows);
       const offset = Number(params['offset']);
       let rows: RowsJson;
       let total: number | undefined;
@@ -141,6 +147,11 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
       if (!handedOver) pool.release(lease);
     }
   };
+}
+
+function pageLimit(value: unknown, maxRows: number | undefined): number {
+  const limit = Number(value);
+  return maxRows !== undefined && limit > maxRows ? maxRows : limit;
 }
 
 function queryFormat(value: string | string[] | undefined): string | undefined {

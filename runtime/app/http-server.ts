@@ -3,13 +3,20 @@
  * the port stays open (`flapi dev` reloads, artifact swaps). Each app generation counts
  * its in-flight requests; a replaced one is closed only once they have finished.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { HttpLimits } from '../manifest.js';
+import { checkingIntervalMs, DEFAULT_HTTP_LIMITS } from '../security/http-limits.js';
 import type { FlapiApp } from './create-app.js';
 
 export interface ListenOptions {
   port: number;
   host: string;
+  /** Header size and count, header and request timeouts (default: runtime/security/http-limits.ts). */
+  limits?: HttpLimits;
+  /** Serve HTTPS with this PEM certificate and key. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface HttpServerHandle {
@@ -52,7 +59,7 @@ export async function serveApp(initial: FlapiApp, options: ListenOptions): Promi
   let current = generation(initial);
   let closing: Promise<void> | undefined;
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const gen = current;
     gen.active++;
     res.once('close', () => {
@@ -60,7 +67,16 @@ export async function serveApp(initial: FlapiApp, options: ListenOptions): Promi
       if (gen.active === 0 && gen.idle !== undefined) gen.idle();
     });
     gen.handle(req, res);
-  });
+  };
+  const limits = options.limits ?? DEFAULT_HTTP_LIMITS;
+  const serverOptions: ServerOptions = {
+    maxHeaderSize: limits.maxHeaderBytes,
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestReceiveTimeoutMs,
+    connectionsCheckingInterval: checkingIntervalMs(limits),
+  };
+  const server: Server = options.tls ? createTlsServer({ ...serverOptions, ...options.tls }, handler) : createServer(serverOptions, handler);
+  server.maxHeadersCount = limits.maxHeadersCount;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -72,7 +88,7 @@ export async function serveApp(initial: FlapiApp, options: ListenOptions): Promi
   const port = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://${displayHost(options.host)}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${displayHost(options.host)}:${port}`,
     port,
     server,
     get current() {

@@ -9,6 +9,8 @@ import type { Manifest } from '../manifest.js';
 import { createApp, type CreateAppOptions } from './create-app.js';
 import { serveApp, type HttpServerHandle } from './http-server.js';
 import { createJsonLogger } from './logger.js';
+import { readFileSync } from 'node:fs';
+import { httpLimits } from '../security/http-limits.js';
 
 export interface StartServerOptions extends CreateAppOptions {
   /** Default `manifest.server.port`; 0 picks a free port. */
@@ -32,7 +34,12 @@ export async function startServer(manifest: Manifest, options: StartServerOption
   try {
     const app = await createApp(manifest, { ...options, logger, ...(served ? { artifact: served.loaded } : {}) });
     try {
-      handle = await serveApp(app, { port: options.port ?? manifest.server.port, host: options.host ?? manifest.server.host });
+      handle = await serveApp(app, {
+        port: options.port ?? manifest.server.port,
+        host: options.host ?? manifest.server.host,
+        limits: httpLimits(manifest.server),
+        ...(manifest.server.tls ? { tls: { cert: readFileSync(manifest.server.tls.certFile), key: readFileSync(manifest.server.tls.keyFile) } } : {}),
+      });
     } catch (err) {
       await app.close();
       throw err;

@@ -100,7 +100,10 @@ export function buildCatalog(manifest: Manifest, deps: CatalogDeps): McpCatalog 
       const description = mcp.tool.description ?? endpoint.description;
       if (description !== undefined) tool.description = description;
       if (mcp.tool.allowedRoles !== undefined) tool.allowedRoles = mcp.tool.allowedRoles;
-      if (mcp.tool.maxRows !== undefined) tool.maxRows = mcp.tool.maxRows;
+      // The server-wide `limits.max-rows` caps tools too.
+      const serverMax = manifest.server.maxRows !== undefined && manifest.server.maxRows > 0 ? manifest.server.maxRows : undefined;
+      const maxRows = mcp.tool.maxRows === undefined ? serverMax : serverMax === undefined ? mcp.tool.maxRows : Math.min(mcp.tool.maxRows, serverMax);
+      if (maxRows !== undefined) tool.maxRows = maxRows;
       if (mcp.tool.redactColumns !== undefined) tool.redactColumns = mcp.tool.redactColumns;
       if (!catalog.tools.has(name)) catalog.tools.set(name, tool);
     }

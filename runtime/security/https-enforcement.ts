@@ -15,9 +15,11 @@ const SANE_URL = /^\/[\x21-\x7e]*$/;
 /** True when the request was answered (redirect or refusal). */
 export function enforceHttps(ctx: Context): boolean {
   if (ctx.secure || PROBES.has(ctx.path)) return false;
-  if ((ctx.method === 'GET' || ctx.method === 'HEAD') && SANE_HOST.test(ctx.host) && SANE_URL.test(ctx.url)) {
+  // The raw header, not Koa's reading of it (which extracts a host from `a/@b`).
+  const host = (ctx.app.proxy && ctx.get('X-Forwarded-Host')) || ctx.get('Host');
+  if ((ctx.method === 'GET' || ctx.method === 'HEAD') && SANE_HOST.test(host) && SANE_URL.test(ctx.url)) {
     ctx.status = 308;
-    ctx.set('Location', `https://${ctx.host}${ctx.url}`);
+    ctx.set('Location', `https://${host}${ctx.url}`);
     ctx.body = { error: 'use HTTPS' };
     return true;
   }
