@@ -117,7 +117,13 @@ describe('JSON text writer', () => {
   it('writes exactly JSON.stringify of the row objects, across chunks', async () => {
     const sql = `SELECT i, i::VARCHAR || '"\\' AS s, i * 0.5 AS d, i % 2 = 0 AS b, (i * 1000000000000)::BIGINT AS big,
       DATE '2020-01-01' + i::INTEGER AS day, [i, i + 1] AS l, {'k': i} AS st, 'x"y' AS "we""ird",
-      CASE WHEN i % 3 = 0 THEN NULL ELSE i END AS n, (i / 7)::DECIMAL(10,3) AS dec
+      CASE WHEN i % 3 = 0 THEN NULL ELSE i END AS n, (i / 7)::DECIMAL(10,3) AS dec,
+      (i - 2500)::BIGINT * 3689348814741910 AS huge, (i::UBIGINT * 3689348814741910) AS ubig,
+      (i::HUGEINT - 2500) * 1000000000000000000000 AS hugeint, CASE WHEN i % 5 = 0 THEN NULL ELSE -i END::BIGINT AS negn,
+      CASE i % 4 WHEN 0 THEN 'infinity'::TIMESTAMP WHEN 1 THEN '-infinity'::TIMESTAMP WHEN 2 THEN NULL
+        ELSE TIMESTAMP '1969-12-31 23:59:58.5' + to_microseconds(i * 123456789) END AS ts,
+      TIMESTAMPTZ '2001-01-01 00:00:00+00' + to_seconds(i * 9999) AS tstz,
+      CASE WHEN i % 6 = 0 THEN 'infinity'::DATE ELSE DATE '0001-01-01' + (i * 365)::INTEGER END AS oldday
       FROM range(0, 5000) t(i)`;
     const expected = JSON.stringify(await rowObjectsFromResult(await conn.run(sql)));
     const result = await conn.stream(sql);

@@ -5,8 +5,16 @@
  * per result. The output is byte-identical to `JSON.stringify` of the rows that
  * `createJsonRowConverter` builds, so buffered and streamed responses agree.
  */
-import { DuckDBTypeId, type DuckDBDataChunk, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBTypeId,
+  type DuckDBDataChunk,
+  type DuckDBDateValue,
+  type DuckDBTimestampTZValue,
+  type DuckDBTimestampValue,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import type { ResultColumn } from './row-converter.js';
+import { dateText, timestampMicrosText } from './temporal-text.js';
 import { createValueConverter } from './value-converter.js';
 
 type TextEncoder = (value: DuckDBValue) => string;
@@ -22,6 +30,27 @@ function stringText(value: DuckDBValue): string {
 
 function plainText(value: DuckDBValue): string {
   return value === null ? 'null' : String(value);
+}
+
+/** JSON.stringify of `bigintJson`: the digits when exactly representable, else a string. */
+function integerText(value: DuckDBValue): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'bigint') return String(value);
+  const text = String(value);
+  return Number.isSafeInteger(Number(value)) ? text : `"${text}"`;
+}
+
+// Temporal text is digits, signs, `T`, `:`, `.`, `Z` or `infinity`: quoting needs no escaping.
+function dateJson(value: DuckDBValue): string {
+  return value === null ? 'null' : `"${dateText((value as DuckDBDateValue).days)}"`;
+}
+
+function timestampJson(value: DuckDBValue): string {
+  return value === null ? 'null' : `"${timestampMicrosText((value as DuckDBTimestampValue).micros)}"`;
+}
+
+function timestampTzJson(value: DuckDBValue): string {
+  return value === null ? 'null' : `"${timestampMicrosText((value as DuckDBTimestampTZValue).micros, 'Z')}"`;
 }
 
 function doubleText(value: DuckDBValue): string {
@@ -43,6 +72,17 @@ function encoderFor(column: ResultColumn): TextEncoder {
       return plainText;
     case DuckDBTypeId.DOUBLE:
       return doubleText;
+    case DuckDBTypeId.BIGINT:
+    case DuckDBTypeId.UBIGINT:
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UHUGEINT:
+      return integerText;
+    case DuckDBTypeId.DATE:
+      return dateJson;
+    case DuckDBTypeId.TIMESTAMP:
+      return timestampJson;
+    case DuckDBTypeId.TIMESTAMP_TZ:
+      return timestampTzJson;
     default: {
       const convert = createValueConverter(column.type);
       return (value) => JSON.stringify(convert(value));
