@@ -41,9 +41,21 @@ function dayOf2001(dayIndex: number): string {
 
 export const randomFlightPath = (): string => `/flights/${randomInt(1, FLIGHT_COUNT)}`;
 
-export const listPagePath = (): string => `/flights?origin=${pick(AIRPORTS)}&limit=100&offset=${randomInt(0, 20) * 100}`;
+/**
+ * A page of one airport's flights at any offset in its first 20 pages: 30 filters ×
+ * 2,001 offsets, so that the response cache answers next to none of them (with 630
+ * distinct URLs it answered most, and the scenario measured the cache). `total_count` is counted once per airport and
+ * data version: the pages of a filter after its first cost only the page query.
+ */
+export const listPagePath = (): string => `/flights?origin=${pick(AIRPORTS)}&limit=100&offset=${randomInt(0, 2000)}`;
 
-export const aggregatePath = (): string => `/airports/${pick(AIRPORTS)}/delays?date_from=${dayOf2001(randomInt(0, 150))}`;
+/**
+ * Delays per day from a random day of the data (January to June 2001). `date_to` lies
+ * after the data's last day, so it never changes the rows, only the URL: 30 × 151 × 184
+ * distinct requests keep the response cache (and the per-filter count) out of it.
+ */
+export const aggregatePath = (): string =>
+  `/airports/${pick(AIRPORTS)}/delays?date_from=${dayOf2001(randomInt(0, 150))}&date_to=${dayOf2001(randomInt(181, 364))}`;
 
 /**
  * examples/flights' unpaginated export, first EXPORT_ROWS rows in table order. `max_rows`

@@ -13,6 +13,7 @@ import { negotiateFormat, RESPONSE_FORMATS } from '../formats/index.js';
 import { enumParams, runWrite } from './endpoint-sql.js';
 import { respondInFormat } from './format-response.js';
 import { ClientError, ValidationFailed } from './http-errors.js';
+import { CountCache } from './count-cache.js';
 import { createJsonReader } from './json-read.js';
 import { readJsonBody } from './read-json-body.js';
 import { countSql, nextLink, pageSql, pageValues, totalFromPage } from './pagination.js';
@@ -69,6 +70,7 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
   const maxRows = deps.server.maxRows !== undefined && deps.server.maxRows > 0 ? deps.server.maxRows : undefined;
   const capped = (sql: string, values: readonly BoundValue[]) =>
     maxRows === undefined || (paged && !ownPaging) || !isRead ? { sql, values: [...values] } : { sql: pageSql(sql, values.length), values: pageValues(values, maxRows, 0) };
+  const counts = paged && !ownPaging ? new CountCache(() => database.dataVersion) : undefined;
 
   return async function handleEndpoint(ctx: Context): Promise<void> {
     ctx.state['endpoint'] = endpoint.name;
@@ -135,8 +137,12 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
       if (ownPaging) {
         rows = await runRows(lease, sql, values);
       } else {
+        const version = database.dataVersion;
         rows = await runRows(lease, pageSql(sql, values.length), pageValues(values, limit, offset));
-        total = totalFromPage(limit, offset, rows.rowCount) ?? (await runCount(lease, sql, values));
+        // A short last page tells the total too, and then the earlier pages need no count.
+        total = totalFromPage(limit, offset, rows.rowCount) ?? counts!.get(sql, values);
+        if (total === undefined) total = await runCount(lease, sql, values);
+        counts!.set(sql, values, total, version);
       }
       const next = nextLink(ctx.path, ctx.querystring, limit, offset, rows.rowCount, total);
       if (total !== undefined) ctx.set('X-Total-Count', String(total));
