@@ -27,7 +27,8 @@ export interface ArtifactWatchOptions {
   intervalMs: number;
 }
 
-export type CheckOutcome = 'unchanged' | 'swapped' | 'rejected';
+/** `failed`: the store could not be read (logged; the poller backs off). */
+export type CheckOutcome = 'unchanged' | 'swapped' | 'rejected' | 'failed';
 
 function seconds(ms: number): string {
   return ms >= 1000 ? `${Math.round(ms / 100) / 10}s` : `${ms}ms`;
@@ -47,6 +48,7 @@ export class ArtifactWatch {
     this.poller = new ArtifactPoller({
       intervalMs: options.intervalMs,
       check: async (signal) => {
+        this.outcome = 'failed';
         this.outcome = await this.check(signal);
       },
       onError: (err, retryInMs) => {
