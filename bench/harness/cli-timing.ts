@@ -10,6 +10,8 @@ export interface CliTiming {
   exitCode: number;
   /** Last line of the command's output, to say why it failed. */
   lastLine: string;
+  /** The end of the output (up to 4000 characters). */
+  output: string;
 }
 
 export function timeCli(args: string[], cwd: string, timeoutMs = 120_000): Promise<CliTiming> {
@@ -32,6 +34,7 @@ export function timeCli(args: string[], cwd: string, timeoutMs = 120_000): Promi
         ms: performance.now() - started,
         exitCode: code ?? (signal ? 128 : 1),
         lastLine: (lines[lines.length - 1] ?? '').trim(),
+        output,
       });
     });
   });
