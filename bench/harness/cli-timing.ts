@@ -11,7 +11,7 @@ export interface CliTiming {
   /** Last line of the command's output, to say why it failed. */
   lastLine: string;
   /** The end of the output (up to 4000 characters). */
-  output: string;
+  output?: string;
 }
 
 export function timeCli(args: string[], cwd: string, timeoutMs = 120_000): Promise<CliTiming> {
