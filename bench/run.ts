@@ -11,14 +11,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { prepareBuiltProject } from './harness/built-project.js';
 import { timeCli, type CliTiming } from './harness/cli-timing.js';
+import { measureColdStarts, type ColdStart } from './harness/cold-start.js';
 import { measureDuckdbCopy } from './harness/duckdb-copy.js';
 import { REPO_ROOT } from './harness/flights-table.js';
 import { renderReport, type ServerOutcome } from './harness/report.js';
 import { runRounds, type ScenarioTarget } from './harness/run-rounds.js';
 import type { RunSettings } from './harness/run-scenario.js';
 import { EXPORT_ROWS } from './harness/scenarios.js';
-import { SERVERS, type BenchContext, type ServerEntry } from './harness/server-list.js';
+import { builtServerSpec, SERVERS, type BenchContext, type ServerEntry } from './harness/server-list.js';
 import { launchServer, type RunningServer } from './harness/server-process.js';
 
 const { values: flags } = parseArgs({
@@ -100,6 +102,7 @@ async function main(): Promise<void> {
   if (!flags['no-build']) build();
 
   const tools: CliTiming[] = [];
+  const notes: string[] = [];
   log('timing flapi validate');
   tools.push(await timeCli(['bin/flapi.js', 'validate', 'examples/flights'], REPO_ROOT));
   const buildOut = mkdtempSync(join(tmpdir(), 'flapi-bench-build-'));
@@ -108,12 +111,35 @@ async function main(): Promise<void> {
     log('timing flapi build');
     const buildTiming = await timeCli(['bin/flapi.js', 'build', 'examples/flights', '--out', buildOut], REPO_ROOT);
     tools.push({ ...buildTiming, command: 'flapi build examples/flights --out <tmp>' });
-    if (buildTiming.exitCode === 0) context.builtDir = buildOut;
+    if (buildTiming.exitCode !== 0) context.built = { unavailable: `flapi build failed: ${buildTiming.lastLine}` };
+    else {
+      log('compiling the build output offline and writing its local artifact');
+      try {
+        const built = await prepareBuiltProject(buildOut);
+        context.built = built;
+        tools.push({ command: 'npm run build (tsc) in the build output, offline', ms: built.compileMs, exitCode: 0, lastLine: '' });
+        if (built.artifactSource === 'bench') {
+          notes.push('The local artifact is written by the bench (the tables of the project\'s `init`, with artifact metadata): `flapi bake` did not succeed.');
+        }
+      } catch (err) {
+        context.built = { unavailable: (err as Error).message.slice(0, 300) };
+      }
+    }
 
     log('measuring DuckDB COPY baseline in-process');
     const copy = await measureDuckdbCopy(EXPORT_ROWS, quick ? 2 : 5);
 
     const servers = await measureServers(context);
+
+    log('cold starts of the built server');
+    const coldStarts: ColdStart[] = [];
+    for (const [label, onArtifact, count] of [
+      ['built server on a local artifact', true, quick ? 3 : 7],
+      ['built server, tables loaded by `init` from Parquet', false, quick ? 1 : 3],
+    ] as const) {
+      const spec = builtServerSpec(context, onArtifact);
+      coldStarts.push('unavailable' in spec ? { label, samples: [], unavailable: spec.unavailable } : await measureColdStarts(label, spec, () => [], count));
+    }
 
     const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
     const report = renderReport({
@@ -125,6 +151,8 @@ async function main(): Promise<void> {
       servers,
       copy,
       tools,
+      coldStarts,
+      notes,
     });
     const file = join(REPO_ROOT, 'bench/results', quick || only ? 'quick.md' : 'latest.md');
     writeFileSync(file, report);

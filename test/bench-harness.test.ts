@@ -112,7 +112,25 @@ describe('bench report', () => {
     assert.match(report, /✗ repeated reads \(response cache\) ≥ 0\.7 × \(a\): 0\.60×/);
     assert.match(report, /✓ distinct point lookups ≥ 1\.0 × \(b\): 1\.50×/);
     assert.match(report, /✗ zero errors: 3 errors/);
-    assert.match(report, /– built server cold start < 500 ms: n\/a/);
+    assert.match(report, /– built server cold start on a local artifact < 500 ms: n\/a/);
     assert.match(report, /`flapi build` \| n\/a \(not available\) \| exit 2: not available yet/);
+  });
+
+  it('takes the built server cold start from the median of its samples', () => {
+    const base = {
+      startedAt: '2026-01-01T00:00:00Z', quick: false, settings: { seconds: 1, warmupSeconds: 0, rounds: 1 }, machine: 'test',
+      durationMs: 1, copy: [], tools: [], servers: [],
+    };
+    const fast = renderReport({ ...base, coldStarts: [{ label: 'built server on a local artifact', samples: [400, 300, 900] }] });
+    assert.match(fast, /built server on a local artifact: median 400 ms over 3 starts \(300–900 ms\)/);
+    assert.match(fast, /✓ built server cold start on a local artifact < 500 ms: 400 ms/);
+    const slow = renderReport({
+      ...base,
+      coldStarts: [{ label: 'built server on a local artifact', samples: [600, 700] }, { label: 'init', samples: [], unavailable: 'no build' }],
+      notes: ['artifact written by the bench'],
+    });
+    assert.match(slow, /✗ built server cold start on a local artifact < 500 ms: 650 ms/);
+    assert.match(slow, /- init: n\/a \(not available\) \(no build\)/);
+    assert.match(slow, /- artifact written by the bench/);
   });
 });

@@ -5,14 +5,15 @@
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './flights-table.js';
 import { baselineScenarios, exportScenarios, flightsScenarios, helloScenarios, type Scenario } from './scenarios.js';
+import type { PreparedBuild } from './built-project.js';
 import type { LaunchSpec } from './server-process.js';
 
 export interface BenchContext {
-  /** Output folder of `flapi build examples/flights`, when that build succeeded. */
-  builtDir?: string;
+  /** `flapi build examples/flights`, compiled, with its local artifact; or why there is none. */
+  built?: PreparedBuild | { unavailable: string };
 }
 
 export interface ServerEntry {
@@ -39,8 +40,19 @@ function flapiDev(project: string, readyPath: string): LaunchSpec | { unavailabl
   };
 }
 
-/** Where a built server may keep its entry point; the first that exists is started. */
-const BUILT_ENTRIES = ['dist/server.js', 'server.js', 'dist/index.js', 'index.js', 'dist/main.js', 'main.js'];
+/** The built server on its local artifact (FLAPI_DATABASE), or without one (init from Parquet). */
+export function builtServerSpec(context: BenchContext, onArtifact = true): LaunchSpec | { unavailable: string } {
+  const built = context.built;
+  if (built === undefined) return { unavailable: '`flapi build` was not run' };
+  if ('unavailable' in built) return built;
+  return {
+    args: [built.entry],
+    env: onArtifact ? { ...FLAPI_ENV, FLAPI_DATABASE: built.artifact } : FLAPI_ENV,
+    cwd: dirname(dirname(built.entry)),
+    readyPath: '/flights/1',
+    startTimeoutMs: 60_000,
+  };
+}
 
 export const SERVERS: ServerEntry[] = [
   {
@@ -73,20 +85,10 @@ export const SERVERS: ServerEntry[] = [
   },
   {
     id: 'flapi-built',
-    label: '(c) built server (flapi build examples/flights)',
-    prepare: (context) => {
-      if (context.builtDir === undefined) return { unavailable: '`flapi build` is not available yet' };
-      const entry = BUILT_ENTRIES.find((candidate) => existsSync(join(context.builtDir!, candidate)));
-      if (entry === undefined) return { unavailable: `no entry point (${BUILT_ENTRIES.join(', ')}) in the build output` };
-      return {
-        args: [join(context.builtDir, entry)],
-        env: FLAPI_ENV,
-        cwd: context.builtDir,
-        readyPath: '/flights/1',
-        startTimeoutMs: 60_000,
-      };
-    },
-    portFlag: (port) => ['--port', String(port)],
+    label: '(c) built server (flapi build examples/flights) on a local artifact',
+    prepare: (context) => builtServerSpec(context),
+    // The generated server reads PORT/FLAPI_PORT only.
+    portFlag: () => [],
     scenarios: [...flightsScenarios('built server'), ...exportScenarios('built server')],
   },
 ];
