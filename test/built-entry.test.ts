@@ -41,6 +41,7 @@ describe('loadManifest', () => {
     try {
       const portable = {
         ...m,
+        server: { ...m.server, tls: { certFile: './tls/cert.pem', keyFile: '/etc/keys/key.pem' } },
         duckdb: { ...m.duckdb, dbPath: './data/cache.duckdb' },
         connections: { main: { ...m.connections['main']!, properties: { flights: './data/flights.parquet', name: 'x', far: '../up.csv', n: 3 } } },
       };
@@ -55,6 +56,7 @@ describe('loadManifest', () => {
         });
         assert.equal(loaded.duckdb.dbPath, join(dir, 'data', 'cache.duckdb'));
         assert.equal(loaded.project.root, dir);
+        assert.deepEqual(loaded.server.tls, { certFile: join(dir, 'tls', 'cert.pem'), keyFile: '/etc/keys/key.pem' });
       }
       writeFileSync(file, JSON.stringify({ ...portable, duckdb: { settings: {}, dbPath: 'https://example.com/a.duckdb' } }));
       assert.equal(loadManifest(file).duckdb.dbPath, 'https://example.com/a.duckdb');

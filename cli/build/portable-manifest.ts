@@ -89,6 +89,22 @@ function portableDbPath(dbPath: string | undefined, root: string, folder: DataFo
   return dbPath;
 }
 
+/**
+ * TLS files stay where they are: a private key does not belong in a build output or an
+ * image. Inside the project they keep their relative place; the user provides them there
+ * (or terminates TLS in front of the server).
+ */
+function portableTls(tls: Manifest['server']['tls'], root: string, warnings: string[]): Manifest['server']['tls'] {
+  if (tls === undefined) return undefined;
+  const place = (file: string): string => {
+    const rel = relative(root, file);
+    return rel.startsWith('..') || isAbsolute(rel) ? file : `./${rel.split(sep).join('/')}`;
+  };
+  const portable = { certFile: place(tls.certFile), keyFile: place(tls.keyFile) };
+  warnings.push(`https: the certificate and key are not copied into the build; provide ${portable.certFile} and ${portable.keyFile} where the server runs, or terminate TLS in front of it`);
+  return portable;
+}
+
 /** Strings that still name the build machine's project folder, by JSON path. */
 function machinePaths(value: unknown, root: string, path: string, found: string[]): void {
   if (typeof value === 'string') {
@@ -109,10 +125,12 @@ export function portableManifest(manifest: Manifest, options: PortableOptions = 
   const portable: Manifest = {
     ...manifest,
     project: { ...manifest.project, root: '.' },
+    server: { ...manifest.server, tls: portableTls(manifest.server.tls, root, warnings) },
     duckdb: { ...manifest.duckdb, dbPath: portableDbPath(manifest.duckdb.dbPath, root, folder, warnings) },
     connections,
   };
   if (portable.duckdb.dbPath === undefined) delete portable.duckdb.dbPath;
+  if (portable.server.tls === undefined) delete portable.server.tls;
   const leftovers: string[] = [];
   machinePaths(portable, root, '', leftovers);
   for (const path of leftovers) warnings.push(`manifest ${path} names a path on this machine (${root}); the built server may not find it elsewhere`);

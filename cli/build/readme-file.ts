@@ -16,8 +16,13 @@ function exampleArgs(endpoint: EndpointSpec): string {
   return `{ ${required.map((p) => `${/^[A-Za-z_$][\w$]*$/.test(p.name) ? p.name : JSON.stringify(p.name)}: ${value(p)}`).join(', ')} }`;
 }
 
+/** Whether the example call can show real values: every required parameter has an example or is a number. */
+function hasExampleValues(endpoint: EndpointSpec): boolean {
+  return endpoint.params.every((p) => !p.required || p.default !== undefined || p.example !== undefined || p.validators.some((v) => v.type === 'int' || v.type === 'number'));
+}
+
 export function readmeFile(manifest: Manifest, packageName: string, endpoints: readonly ReadmeEndpoint[], templateDirs: readonly string[], hasData: boolean): string {
-  const first = endpoints[0];
+  const first = endpoints.find((e) => hasExampleValues(e.endpoint)) ?? endpoints[0];
   return renderBuildTemplate('README.md', {
     projectName: manifest.project.name,
     description: manifest.project.description,

@@ -29,9 +29,15 @@ function resolveConnection(spec: ConnectionSpec, base: string): ConnectionSpec {
 export function resolveManifestPaths(manifest: Manifest, base: string): Manifest {
   const connections: Manifest['connections'] = {};
   for (const [name, spec] of Object.entries(manifest.connections)) connections[name] = resolveConnection(spec, base);
+  const tls = manifest.server.tls;
+  const server = tls === undefined ? manifest.server : {
+    ...manifest.server,
+    tls: { certFile: resolve(base, tls.certFile), keyFile: resolve(base, tls.keyFile) },
+  };
   return {
     ...manifest,
     project: { ...manifest.project, root: base },
+    server,
     duckdb: { ...manifest.duckdb, dbPath: resolveDbPath(manifest.duckdb.dbPath, base) },
     connections,
   };
