@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { compileProject } from '../cli/compile-project.js';
+import { validate } from '../cli/commands/validate.js';
 import { apiKeyHash, verifyPassword } from '../runtime/security/index.js';
 
 const dirs: string[] = [];
@@ -179,4 +180,62 @@ auth:
     assert.ok(messages.some((m) => m.includes('`none` is never an accepted JWT algorithm')), messages.join('\n'));
     assert.equal(result.manifest, undefined);
   });
+
+  it('audits: writes without auth, weak passwords, inline secrets, wildcard CORS with credentials, open MCP tools, templates outside the project', async () => {
+    const dir = project({
+      'app/flapi.yaml': `project-name: audit
+template:
+  path: ./sqls
+  environment-whitelist: ['^AUDIT_.*']
+connections:
+  db:
+    init: CREATE TABLE t AS SELECT 1 AS id
+    properties: {}
+cors:
+  allowed-origins: ['*']
+  credentials: true
+admin:
+  token: plain-admin-token
+`,
+      'outside.sql': 'SELECT 1 AS id',
+      'app/sqls/write.sql': 'INSERT INTO t VALUES (2)',
+      'app/sqls/write.yaml': 'url-path: /write\nmethod: POST\ntemplate-source: write.sql\n',
+      'app/sqls/tool.sql': 'SELECT 1 AS id',
+      'app/sqls/tool.yaml': 'url-path: /tool\ntemplate-source: ../../outside.sql\nmcp-tool:\n  name: open_tool\n  description: Anyone may call this\n',
+      'app/sqls/users.sql': 'SELECT 1 AS id',
+      'app/sqls/users.yaml': `url-path: /users
+template-source: users.sql
+auth:
+  type: basic
+  users:
+    - username: plain
+      password: hunter2
+    - username: md5
+      password: 5f4dcc3b5aa765d61d8327deb882cf99
+    - username: unset
+      password: '{{env.AUDIT_UNSET_PASSWORD}}'
+`,
+      'app/sqls/jwt.sql': 'SELECT 1 AS id',
+      'app/sqls/jwt.yaml': 'url-path: /jwt\ntemplate-source: jwt.sql\nauth:\n  type: bearer\n  jwt-secret: inline-jwt-secret\n',
+    });
+    const result = await compileProject({ dir: join(dir, 'app'), env: {} });
+    const found = (code: string) => result.diagnostics.filter((d) => d.code === code);
+    assert.equal(found('write-without-auth').length, 1);
+    assert.match(found('write-without-auth')[0]!.file, /write\.yaml$/);
+    assert.deepEqual(found('weak-password').map((d) => d.message.split(';')[0]), ['plaintext password for user `plain`', 'MD5-hashed password for user `md5`']);
+    assert.deepEqual(found('inline-secret').map((d) => d.message.split(' is ')[0]).sort(), ['the JWT secret', 'the admin token']);
+    assert.equal(found('cors-wildcard-credentials').length, 1);
+    assert.equal(found('mcp-tool-without-auth').length, 1);
+    assert.equal(found('template-outside-project').length, 1);
+    assert.equal(found('secret-unset').length, 1, 'an unset env secret is reported');
+    assert.ok(result.diagnostics.filter((d) => d.security).every((d) => d.severity === 'warning'));
+    assert.ok(result.manifest, 'warnings only');
+
+    let out = '';
+    const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (out += t) };
+    assert.equal(await validate(join(dir, 'app'), {}, io), 0);
+    assert.equal(await validate(join(dir, 'app'), { strict: true }, io), 1, '--strict fails on security findings');
+    assert.match(out, /error {2}plaintext password for user `plain`/);
+  });
 });
+

@@ -5,6 +5,7 @@
  * credentials, MCP tools reachable without auth. Secrets the config takes from the
  * environment but that are unset now get a plain warning: the server would not start.
  */
+import { isAbsolute, relative } from 'node:path';
 import type { AuthSpec, Manifest, SecretSpec } from '../../runtime/manifest.js';
 import { effectiveAuth, endpointAuth } from '../../runtime/security/effective-auth.js';
 import { storedPasswordKind } from '../../runtime/security/password-hash.js';
@@ -115,6 +116,12 @@ export function checkSecurity(project: LoadedProject, manifest: Manifest, endpoi
     const guarded = endpointAuth(spec, manifest) !== undefined || spec.auth?.enabled === false;
     if (spec.urlPath !== undefined && spec.operation.type === 'write' && !guarded) {
       warn(ctx, doc, ['url-path'], 'write-without-auth', `${spec.method} ${spec.urlPath} changes data and anyone can call it; add an \`auth:\` block here or a global one in flapi.yaml`);
+    }
+    for (const [file, key] of [[endpoint.templatePath, ['template-source']], [endpoint.cacheTemplatePath, ['cache', 'template-file']]] as const) {
+      const rel = file === undefined ? '' : relative(project.root, file);
+      if (rel.startsWith('..') || isAbsolute(rel)) {
+        warn(ctx, doc, key, 'template-outside-project', `the template ${file} lies outside the project folder; keep templates under ${project.root} so a config cannot pull in arbitrary files`);
+      }
     }
     if (spec.mcp?.tool !== undefined && !guarded && !mcpGuarded) {
       warn(ctx, doc, ['mcp-tool'], 'mcp-tool-without-auth', `MCP tool \`${spec.mcp.tool.name || spec.name}\` can be called by anyone who reaches /mcp; add auth (global, mcp.auth or this endpoint's)`);
