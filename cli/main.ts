@@ -78,6 +78,32 @@ export async function main(argv: string[]): Promise<number> {
     .option('--full', 'rebuild append and merge caches from scratch')
     .action(run(() => import('./commands/cache-refresh.js')));
 
+  const auth = program.command('auth').description('make password hashes, API key digests and local test tokens');
+  auth
+    .command('hash-password')
+    .description('print a scrypt hash for users[].password (reads the password from stdin when not given)')
+    .argument('[password]', 'the password (prefer stdin: it stays out of shell history)')
+    .action(run(() => import('./commands/auth-hash-password.js')));
+  auth
+    .command('hash-key')
+    .description('print the sha256: digest of an API key or admin token, for key-hash / admin.token-hash')
+    .argument('[key]', 'the key (prefer stdin)')
+    .option('--generate', 'make a new random key and print it with its digest')
+    .action(run(() => import('./commands/auth-hash-key.js')));
+  auth
+    .command('token')
+    .description('sign a JWT to try bearer auth locally: HS256 with a secret from the environment, or RS256/ES256 with a private key file')
+    .option('--secret-env <name>', 'environment variable holding the jwt-secret (HS256)')
+    .option('--key-file <pem>', 'PEM private key (RS256 for RSA, ES256 for P-256)')
+    .requiredOption('--sub <user>', 'subject (becomes auth.username)')
+    .option('--roles <list>', 'comma-separated roles (auth.roles)')
+    .option('--email <email>', 'email claim (auth.email)')
+    .option('--issuer <iss>', 'iss claim (must match jwt-issuer when configured)')
+    .option('--audience <aud>', 'aud claim (must match jwt-audience when configured)')
+    .option('--expires <time>', 'lifetime, e.g. 15m, 1h, 7d', '1h')
+    .option('--claim <name=value...>', 'extra claims')
+    .action(run(() => import('./commands/auth-token.js')));
+
   program
     .command('bake')
     .description('run every cache template into an immutable .duckdb artifact')
