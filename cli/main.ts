@@ -106,9 +106,12 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('bake')
-    .description('run every cache template into an immutable .duckdb artifact')
+    .description('materialise the tables made by connection init and every cache into an immutable, read-only .duckdb artifact')
     .argument('[dir]', 'project folder', '.')
-    .option('-o, --out <file>', 'artifact file to write')
+    .option('-o, --out <file>', 'artifact file to write (default: <project-name>.duckdb)')
+    .option('-c, --config <file>', 'path to flapi.yaml')
+    .option('--artifact-version <version>', 'version recorded in the artifact (default: the build time, e.g. 20261122T181530Z)')
+    .option('--json', 'print the result as JSON')
     .action(run(() => import('./commands/bake.js')));
 
   try {

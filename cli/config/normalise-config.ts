@@ -54,7 +54,7 @@ export function normaliseConfig(project: LoadedProject, diagnostics: Diagnostic[
       poolSize: SERVER_DEFAULTS.poolSize,
       responseCacheBytes: SERVER_DEFAULTS.responseCacheBytes,
     },
-    duckdb: normaliseDuckdb(data.duckdb, root),
+    duckdb: normaliseDuckdb(data.duckdb, root, env.raw('FLAPI_DATABASE')),
     connections: normaliseConnections(data.connections, root),
     environmentWhitelist: [...env.whitelist],
   };
@@ -87,8 +87,10 @@ export function normaliseConfig(project: LoadedProject, diagnostics: Diagnostic[
   return manifest;
 }
 
-function normaliseDuckdb(value: unknown, root: string): Manifest['duckdb'] {
-  const { db_path: dbPath, artifact, ...rest } = asMap(value);
+/** `FLAPI_DATABASE` (a path relative to the working directory, or a URL) wins over `db_path`. */
+function normaliseDuckdb(value: unknown, root: string, envDatabase: string | undefined): Manifest['duckdb'] {
+  const { db_path: configured, artifact, ...rest } = asMap(value);
+  const dbPath = envDatabase ? (/^[a-z][a-z0-9+.-]*:\/\//i.test(envDatabase) ? envDatabase : resolve(envDatabase)) : configured;
   const settings: Record<string, string | number | boolean> = {};
   for (const [key, setting] of Object.entries(rest)) {
     const scalar = asScalar(setting);

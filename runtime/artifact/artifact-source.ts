@@ -75,7 +75,8 @@ export class ArtifactSource {
   /** A fresh file name in this process's download folder (made on first use). */
   private async nextDownload(): Promise<string> {
     this.downloads ??= mkdtemp(join(this.settings.downloadDir, 'flapi-artifact-'));
-    return join(await this.downloads, `v${++this.counter}.duckdb`);
+    // DuckDB names the catalog after the file; a name no project schema is likely to have.
+    return join(await this.downloads, `flapi-artifact-${++this.counter}.duckdb`);
   }
 
   /** The current version, or undefined when it is still `ifNoneMatch`. */

@@ -10,6 +10,7 @@ import type { EndpointSpec, Manifest } from '../manifest.js';
 import { dryRunParams } from '../params/index.js';
 import { compileTemplate, renderTemplate } from '../template/index.js';
 import { enumParams } from '../app/endpoint-sql.js';
+import { staticCacheContext } from '../cache/index.js';
 import type { ArtifactMetadata } from './artifact-metadata.js';
 import { ArtifactRejectedError } from './artifact-rejected.js';
 
@@ -25,7 +26,7 @@ function firstLine(err: unknown): string {
   return String((err as Error).message ?? err).split('\n')[0]!;
 }
 
-async function endpointProblem(database: Database, manifest: Manifest, endpoint: EndpointSpec, env: Record<string, string>): Promise<string | undefined> {
+async function endpointProblem(database: Database, manifest: Manifest, endpoint: EndpointSpec, env: Record<string, string>, catalog: string): Promise<string | undefined> {
   const template = compileTemplate(endpoint.template.sql, { splice: enumParams(endpoint) });
   const conn = manifest.connections[endpoint.connection[0] ?? '']?.properties ?? {};
   const paging = endpoint.pagination ? { limit: manifest.server.defaultLimit } : undefined;
@@ -34,7 +35,9 @@ async function endpointProblem(database: Database, manifest: Manifest, endpoint:
   for (const params of dryRunParams(endpoint.params, paging)) {
     let sql: string;
     try {
-      sql = renderTemplate(template, { params, conn, env, auth }).sql;
+      // The same context the endpoint handler renders with, cache.* included.
+      const cache = endpoint.cache ? staticCacheContext(endpoint.cache, catalog) : undefined;
+      sql = renderTemplate(template, { params, conn, env, auth, ...(cache ? { cache } : {}) }).sql;
     } catch {
       // A render failure is a project error the compiler reports; it says nothing about the file.
       continue;
@@ -52,8 +55,13 @@ async function endpointProblem(database: Database, manifest: Manifest, endpoint:
   return undefined;
 }
 
-async function countProblem(database: Database, table: ArtifactMetadata['tables'][number]): Promise<string | undefined> {
-  const name = `"${table.schema.replace(/"/g, '""')}"."${table.name.replace(/"/g, '""')}"`;
+function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+async function countProblem(database: Database, table: ArtifactMetadata['tables'][number], catalog: string): Promise<string | undefined> {
+  // Qualified by catalog: a file named like one of its schemas makes `schema.table` ambiguous.
+  const name = `${ident(catalog)}.${ident(table.schema)}.${ident(table.name)}`;
   try {
     const rows = Number((await database.query(`SELECT count(*) AS n FROM ${name}`)).rows[0]?.['n']);
     if (rows !== table.rows) return `table ${table.schema}.${table.name} has ${rows} rows where the artifact's metadata records ${table.rows}`;
@@ -67,13 +75,14 @@ async function countProblem(database: Database, table: ArtifactMetadata['tables'
 export async function checkArtifact(database: Database, manifest: Manifest, metadata: ArtifactMetadata | undefined, options: CheckOptions = {}): Promise<void> {
   const env = whitelistedEnv(manifest.environmentWhitelist, options.env);
   const problems: string[] = [];
+  const catalog = String((await database.query('SELECT current_database() AS name')).rows[0]?.['name']);
   for (const table of metadata?.tables ?? []) {
-    const problem = await countProblem(database, table);
+    const problem = await countProblem(database, table, catalog);
     if (problem !== undefined) problems.push(problem);
   }
   for (const endpoint of manifest.endpoints) {
     if (endpoint.operation.type !== 'read') continue;
-    const problem = await endpointProblem(database, manifest, endpoint, env);
+    const problem = await endpointProblem(database, manifest, endpoint, env, catalog);
     if (problem !== undefined) problems.push(problem);
   }
   if (problems.length === 0) return;
