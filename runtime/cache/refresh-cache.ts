@@ -13,7 +13,6 @@ import { compileTemplate, renderTemplate } from '../template/index.js';
 import type { CacheSource } from './cache-source.js';
 import { cacheTarget, staticCacheContext, type CacheTarget } from './cache-target.js';
 import { duckdbSource } from './duckdb-source.js';
-import { postgresSource } from './postgres-source.js';
 import { applyRetention } from './retention.js';
 import { SnapshotStore, type RefreshMode, type RefreshTrigger, type SnapshotRecord } from './snapshot-store.js';
 import { quoteIdent, versionTableName } from './sql-names.js';
@@ -88,7 +87,7 @@ async function runRefresh(conn: DuckDBConnection, target: CacheTarget, manifest:
   let failure: unknown;
   try {
     const sql = renderCacheTemplate(target, manifest, id, incremental ? previous : undefined, previous, options);
-    const source = sourceOf(target);
+    const source = await sourceOf(target);
     const physical = incremental ? previousTable! : versionTableName(target.table, id);
     const write: WriteTarget = { catalog: target.catalog, schema: target.schema, physical, spec: target.spec };
     const relation = await source.open(sql, options.signal);
@@ -160,9 +159,12 @@ function renderCacheTemplate(
   return rendered.sql;
 }
 
-function sourceOf(target: CacheTarget): CacheSource {
+async function sourceOf(target: CacheTarget): Promise<CacheSource> {
   if (target.source === undefined) return duckdbSource;
-  if (target.source.type === 'postgres' || target.source.type === 'postgresql') return postgresSource(target.source);
+  if (target.source.type === 'postgres' || target.source.type === 'postgresql') {
+    // pg loads with the first PostgreSQL refresh: servers without one start without it.
+    return (await import('./postgres-source.js')).postgresSource(target.source);
+  }
   throw new Error(`connection \`${target.source.name}\` has type \`${target.source.type}\`, which flapi cannot refresh from; use postgres, or DuckDB SQL (no type)`);
 }
 

@@ -5,7 +5,6 @@
  */
 import type { Context, Middleware, Next } from 'koa';
 import type { OpenApiDocument } from '../openapi/index.js';
-import { openApiYaml } from '../openapi/index.js';
 import { etagMatches, strongEtag } from '../response-cache/etag.js';
 import { docsAssets, type StaticAsset } from './docs-assets.js';
 
@@ -67,7 +66,8 @@ export function docsRoutes(options: DocsRoutesOptions): Middleware {
         return send(ctx, renderedFor(ctx).json, 'no-cache');
       case '/doc.yaml': {
         const entry = renderedFor(ctx);
-        entry.yaml ??= asset(openApiYaml(entry.document), 'application/yaml; charset=utf-8');
+        // The yaml package loads with the first /doc.yaml request, not with the server.
+        entry.yaml ??= asset((await import('../openapi/openapi-yaml.js')).openApiYaml(entry.document), 'application/yaml; charset=utf-8');
         return send(ctx, entry.yaml, 'no-cache');
       }
       case '/docs':

@@ -7,20 +7,16 @@
  * schema message is identical bytes for every batch (checked), so the pieces join into one
  * valid stream.
  */
-import type { Readable } from 'node:stream';
 import { RecordBatch, RecordBatchStreamWriter, Schema, Struct, Table, makeData } from 'apache-arrow';
 import type { DuckDBResult } from '@duckdb/node-api';
 import { resultColumns } from '../serialize/index.js';
 import { arrowColumn } from './arrow-columns.js';
-import { byteStream, resultChunks } from './chunk-source.js';
+import { resultChunks } from './chunk-source.js';
 
 const END_OF_STREAM_BYTES = 8;
 
-export function arrowStream(result: DuckDBResult): Readable {
-  return byteStream(arrowPieces(result));
-}
-
-async function* arrowPieces(result: DuckDBResult): AsyncGenerator<Uint8Array> {
+/** The stream's pieces; `arrowStream` (format-stream.ts) loads this module on first use. */
+export async function* arrowPieces(result: DuckDBResult): AsyncGenerator<Uint8Array> {
   const columns = resultColumns(result).map(arrowColumn);
   const schema = new Schema(columns.map((column) => column.field));
   const empty = RecordBatchStreamWriter.writeAll(new Table(schema)).toUint8Array(true);

@@ -9,7 +9,5 @@ export { negotiateFormat } from './negotiate-format.js';
 export { byteStream, resultChunks } from './chunk-source.js';
 export { createCsvTextWriter, csvField, type CsvTextWriter } from './csv-text.js';
 export { csvStream, jsonStream, ndjsonStream, type CsvStreamOptions, type JsonStreamOptions } from './text-streams.js';
-export { arrowStream } from './arrow-stream.js';
-export { arrowColumn, type ArrowColumn } from './arrow-columns.js';
 export { parquetCopySql, parquetExport, type ParquetExport, type ParquetExportOptions } from './parquet-export.js';
-export { formatStream, type StreamedFormat } from './format-stream.js';
+export { arrowStream, formatStream, type StreamedFormat } from './format-stream.js';

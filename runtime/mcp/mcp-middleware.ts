@@ -5,7 +5,6 @@
  * caller's auth (from `ctx.state.auth`) is re-read on every request.
  */
 import type { Context, Middleware, Next } from 'koa';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Database } from '../db/index.js';
 import type { Manifest } from '../manifest.js';
 import type { Logger } from '../app/logger.js';
@@ -14,7 +13,19 @@ import { readJsonBody } from '../app/read-json-body.js';
 import { authFromState } from './auth-context.js';
 import { endpointAccessOf } from '../security/endpoint-access.js';
 import { buildCatalog, catalogIsEmpty, type McpCatalog } from './mcp-catalog.js';
-import { createMcpServer, type ServerInfo } from './mcp-server.js';
+import type { ServerInfo } from './mcp-server.js';
+
+/**
+ * The MCP SDK (and the zod schemas it brings, ~200 modules) loads with the first MCP
+ * request, not with the server: it would add ~150 ms to every cold start.
+ */
+async function loadSdk() {
+  const [{ StreamableHTTPServerTransport }, { createMcpServer }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+    import('./mcp-server.js'),
+  ]);
+  return { StreamableHTTPServerTransport, createMcpServer };
+}
 
 export interface McpOptions {
   database: Database;
@@ -60,6 +71,7 @@ async function serve(ctx: Context, catalog: McpCatalog, info: ServerInfo, option
   }
   const requestId = String(ctx.state['requestId'] ?? '');
   const access = endpointAccessOf(ctx.state);
+  const { StreamableHTTPServerTransport, createMcpServer } = await loadSdk();
   const server = createMcpServer(catalog, info, { auth: authFromState(ctx.state), requestId, logger: options.logger, ...(access ? { access } : {}) });
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   ctx.res.on('close', () => {

@@ -1,5 +1,5 @@
 export { buildOpenApi, openApiPath, type OpenApiDocument } from './build-openapi.js';
-export { openApiYaml } from './openapi-yaml.js';
+// openApiYaml (./openapi-yaml.js) is imported where needed: the yaml package is ~70 modules.
 export { columnSchema, rowSchema, typeSchema } from './column-schema.js';
 export { paramSchema, validatorSchema } from './param-schema.js';
 export { parseTypeText, type TypeNode } from './duckdb-type-text.js';

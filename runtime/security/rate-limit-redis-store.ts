@@ -4,8 +4,11 @@
  * request) atomically, so concurrent requests on different instances never both see a
  * fresh window. If Redis cannot be reached the request is let through and a warning is
  * logged: losing the limiter must not take the API down with it.
+ *
+ * ioredis is imported when a store is made (it connects at once, as before), so a server
+ * without a Redis store never loads it.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { RateLimitHit, RateLimitStore } from './rate-limit-store.js';
 
 const HIT_SCRIPT = `
@@ -29,29 +32,33 @@ export interface RedisStoreOptions {
 type HitCommand = (key: string, windowMs: number) => Promise<[number, number]>;
 
 export class RedisRateLimitStore implements RateLimitStore {
-  private readonly redis: Redis;
+  private readonly redis: Promise<Redis>;
   private readonly prefix: string;
   private readonly onError: (err: Error) => void;
 
   constructor(options: RedisStoreOptions) {
     this.prefix = options.prefix ?? 'flapi:rl:';
     this.onError = options.onError ?? (() => {});
-    this.redis = new Redis(options.url, {
-      lazyConnect: false,
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: 1,
-      commandTimeout: 1000,
-      connectTimeout: 2000,
+    this.redis = import('ioredis').then(({ Redis: Client }) => {
+      const redis = new Client(options.url, {
+        lazyConnect: false,
+        enableOfflineQueue: true,
+        maxRetriesPerRequest: 1,
+        commandTimeout: 1000,
+        connectTimeout: 2000,
+      });
+      // Without a listener ioredis prints connection errors itself; they are reported per request instead.
+      redis.on('error', () => {});
+      redis.defineCommand('flapiRateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+      return redis;
     });
-    // Without a listener ioredis prints connection errors itself; they are reported per request instead.
-    this.redis.on('error', () => {});
-    this.redis.defineCommand('flapiRateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
   }
 
   async hit(key: string, windowMs: number): Promise<RateLimitHit> {
     const now = Date.now();
     try {
-      const command = (this.redis as unknown as { flapiRateLimitHit: HitCommand }).flapiRateLimitHit.bind(this.redis);
+      const redis = await this.redis;
+      const command = (redis as unknown as { flapiRateLimitHit: HitCommand }).flapiRateLimitHit.bind(redis);
       const [count, ttl] = await command(this.prefix + key, Math.max(1, Math.round(windowMs)));
       return { count: Number(count), resetAt: now + Number(ttl) };
     } catch (err) {
@@ -61,10 +68,11 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   async close(): Promise<void> {
+    const redis = await this.redis;
     try {
-      await this.redis.quit();
+      await redis.quit();
     } catch {
-      this.redis.disconnect();
+      redis.disconnect();
     }
   }
 }
