@@ -1,7 +1,8 @@
 /**
  * An AWS Lambda handler for a flapi app. The app (and with it the DuckDB instance and
- * its connection pool) is created once per container, during Lambda's init phase, and
- * every warm invocation reuses it. Each event is handed to the app's request listener
+ * its connection pool, or the downloaded artifact) is created once per container, during
+ * Lambda's init phase, and every warm invocation reuses it; an artifact is checked for a
+ * new version at most once per poll interval (artifact-refresh.ts). Each event is handed to the app's request listener
  * as an in-memory HTTP request, so validation, binding and serialisation are exactly
  * those of a server on a socket.
  */
@@ -12,6 +13,7 @@ import { eventRequest } from './event-request.js';
 import type { LambdaContext, LambdaHttpEvent, LambdaHttpResult } from './lambda-events.js';
 import { isV2Event } from './lambda-events.js';
 import { resultBytes, v1Result, v2Result, type AppResponse } from './lambda-result.js';
+import { LambdaArtifactRefresh, type Env } from './artifact-refresh.js';
 
 /** Lambda's limit for a synchronous response payload. */
 export const LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024;
@@ -21,6 +23,8 @@ export interface LambdaHandlerOptions {
   eager?: boolean;
   /** Largest result returned; a bigger one becomes a 500 explaining the limit. */
   maxResultBytes?: number;
+  /** Environment for artifact settings (poll interval); default process.env. */
+  env?: Env;
 }
 
 export type LambdaHandler = <E extends LambdaHttpEvent>(event: E, context?: LambdaContext) => Promise<LambdaHttpResult<E>>;
@@ -29,6 +33,9 @@ interface Ready {
   app: FlapiApp;
   listener: RequestListener;
   secureListener: RequestListener;
+  /** Invocations being answered by this app; a replaced app closes when it reaches 0. */
+  active: number;
+  retired: boolean;
 }
 
 /**
@@ -42,6 +49,16 @@ function overTls(listener: RequestListener): RequestListener {
     (req.socket as { encrypted?: boolean }).encrypted = true;
     listener(req, res);
   };
+}
+
+function readyFor(app: FlapiApp): Ready {
+  const listener = app.app.callback();
+  return { app, listener, secureListener: overTls(listener), active: 0, retired: false };
+}
+
+function retire(old: Ready): void {
+  old.retired = true;
+  if (old.active === 0) void old.app.close().catch(() => undefined);
 }
 
 async function dispatch(ready: Ready, event: LambdaHttpEvent, context: LambdaContext | undefined): Promise<AppResponse> {
@@ -72,11 +89,12 @@ function tooLarge(bytes: number, limit: number, requestId: string | undefined): 
 export function createLambdaHandler(create: () => Promise<FlapiApp>, options: LambdaHandlerOptions = {}): LambdaHandler {
   const limit = options.maxResultBytes ?? LAMBDA_RESPONSE_LIMIT;
   let ready: Promise<Ready> | undefined;
+  let refresh: LambdaArtifactRefresh | undefined;
   const start = (): Promise<Ready> => {
     ready ??= create().then(
       (app) => {
-        const listener = app.app.callback();
-        return { app, listener, secureListener: overTls(listener) };
+        refresh = LambdaArtifactRefresh.for(app, options.env ?? process.env);
+        return readyFor(app);
       },
       (err: unknown) => {
         ready = undefined;
@@ -89,8 +107,23 @@ export function createLambdaHandler(create: () => Promise<FlapiApp>, options: La
   if (options.eager !== false) start().catch(() => undefined);
 
   return async function handler<E extends LambdaHttpEvent>(event: E, context?: LambdaContext): Promise<LambdaHttpResult<E>> {
-    const app = await start();
-    const response = await dispatch(app, event, context);
+    let app = await start();
+    // A served artifact is looked at again at most once per poll interval (nothing runs between invocations).
+    const next = await refresh?.ifDue();
+    if (next !== undefined) {
+      const old = app;
+      app = readyFor(next);
+      ready = Promise.resolve(app);
+      retire(old);
+    }
+    app.active++;
+    let response: AppResponse;
+    try {
+      response = await dispatch(app, event, context);
+    } finally {
+      app.active--;
+      if (app.retired && app.active === 0) void app.app.close().catch(() => undefined);
+    }
     const toResult = (r: AppResponse) => (isV2Event(event) ? v2Result(r) : v1Result(r));
     let result = toResult(response);
     const bytes = resultBytes(result);
