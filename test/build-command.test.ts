@@ -160,6 +160,15 @@ describe('flapi build', () => {
     }
     assert.deepEqual(result.warnings, []);
 
+    writeFileSync(join(project, 'flapi.yaml'), FILES['flapi.yaml']!.replace('project-name: typing lab', 'project-name: typing lab\nproject-description: "{{env.LAB_DESCRIPTION}}"').replace('  path: ./sqls', "  path: ./sqls\n  environment-whitelist: ['^LAB_.*']"));
+    try {
+      const baked = await buildProject({ dir: project, out: join(work, 'baked-out'), env: { LAB_DESCRIPTION: 'sensor readings of the lab' } });
+      assert.equal(baked.ok, true, JSON.stringify(baked.diagnostics));
+      assert.match(baked.warnings.join('\n'), /manifest\.json holds the values of \{\{env\.LAB_DESCRIPTION\}\}/);
+    } finally {
+      writeFileSync(join(project, 'flapi.yaml'), FILES['flapi.yaml']!);
+    }
+
     const kept = await buildProject({ dir: project, out: join(work, 'absolute-out'), env: {}, copyData: false });
     assert.equal(existsSync(join(work, 'absolute-out', 'data')), false);
     assert.match(kept.warnings.join('\n'), /connection "lab" property "readings".*kept as an absolute path/);

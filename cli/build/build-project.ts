@@ -7,6 +7,7 @@ import { constants, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, re
 import { dirname, join, resolve } from 'node:path';
 import { compileProject } from '../compile-project.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { bakedEnvironment } from './baked-environment.js';
 import { generateFiles } from './generate-files.js';
 import { portableManifest } from './portable-manifest.js';
 import { VENDOR_DIR, vendoredRuntime } from './vendor-runtime.js';
@@ -88,6 +89,10 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   if (compiled.manifest === undefined) return result(false);
 
   const portable = portableManifest(compiled.manifest, { copyData: options.copyData });
+  const baked = bakedEnvironment(compiled.files, JSON.stringify(portable.manifest), options.env ?? process.env);
+  if (baked.length > 0) {
+    portable.warnings.push(`manifest.json holds the values of ${baked.map((n) => `{{env.${n}}}`).join(', ')}, substituted at build time; keep secrets out of YAML text (use secret references or templates' env.*)`);
+  }
   const runtime = vendoredRuntime(options.runtimeRoot);
   const files = generateFiles({ manifest: portable.manifest, runtime, hasData: portable.copies.length > 0 });
 
