@@ -47,6 +47,9 @@ const REQUESTS: { path: string; accept?: string }[] = [
   { path: '/nope' },
   { path: '/_flapi/health' },
   { path: '/openapi.json' },
+  { path: '/doc.yaml' },
+  { path: '/docs' },
+  { path: '/docs/docs.js' },
 ];
 
 interface Answer {
@@ -59,7 +62,7 @@ async function ask(base: string, request: { path: string; accept?: string }): Pr
   const res = await fetch(base + request.path, request.accept ? { headers: { accept: request.accept } } : {});
   const body = Buffer.from(await res.arrayBuffer());
   // The OpenAPI document names the server it was fetched from: the port differs by design.
-  const text = request.path === '/openapi.json' ? Buffer.from(body.toString('utf8').split(base).join('<server>')) : body;
+  const text = request.path === '/openapi.json' || request.path === '/doc.yaml' ? Buffer.from(body.toString('utf8').split(base).join('<server>')) : body;
   return { status: res.status, type: res.headers.get('content-type'), body: text };
 }
 
