@@ -86,6 +86,11 @@ export function createSecurity(manifest: Manifest, options: SecurityOptions): Se
       }
     }
 
+    if (policy.open) {
+      // No auth and no limits anywhere: only an embedding app's verdict, if any, to pass on.
+      ctx.state['auth'] = authOf(ctx.state);
+      return next();
+    }
     const endpoint = matcher.match(ctx.method, ctx.path);
     const guard: Guard = endpoint ? policy.guardFor(endpoint) : mcp.has(ctx.path) ? policy.mcp : policy.other;
     const ip = ctx.ip;

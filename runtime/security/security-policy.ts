@@ -31,6 +31,8 @@ export interface SecurityPolicy {
   other: Guard;
   /** Header names credentials arrive in, for CORS preflights. */
   credentialHeaders: string[];
+  /** Nothing is authenticated or limited anywhere: requests need no endpoint lookup. */
+  open: boolean;
   close(): Promise<void>;
 }
 
@@ -86,7 +88,9 @@ export function createSecurityPolicy(manifest: Manifest, env: Environment, logge
   // Build every authenticator now: a missing secret must stop the app, not fail the first request.
   const mcp = guardOf(manifest.mcp?.auth, globalLimits);
 
+  const open = store === undefined && built.size === 0;
   return {
+    open,
     guardFor: (endpoint) => guards.get(endpoint) ?? { roles: [], limits: globalLimits },
     mcp,
     other: { roles: [], limits: globalLimits },
