@@ -17,8 +17,11 @@ function looksLike(head: Buffer): string {
   if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip data';
   if (head.subarray(0, 4).toString('latin1') === 'PK\u0003\u0004') return 'a zip archive';
   if (head.subarray(0, 16).toString('latin1') === 'SQLite format 3\u0000') return 'an SQLite database';
-  const text = head.toString('utf8').replace(/[^\x20-\x7e]+/g, ' ').trim();
-  return text.length > 0 ? `"${text.slice(0, 40)}${text.length > 40 ? '…' : ''}"` : `${head.length} bytes of binary data`;
+  const printable = head.filter((b) => (b >= 0x20 && b < 0x7f) || b === 0x0a || b === 0x0d || b === 0x09).length;
+  // Mostly text (an error page, JSON, a CSV): quote its start; otherwise it is some binary.
+  if (printable < head.length * 0.9) return 'binary data of another format';
+  const text = head.toString('utf8').replace(/\s+/g, ' ').trim();
+  return `"${text.slice(0, 40)}${text.length > 40 ? '…' : ''}"`;
 }
 
 export async function checkDuckdbHeader(file: string): Promise<void> {
