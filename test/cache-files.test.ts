@@ -130,6 +130,8 @@ test('append adds rows past the high-water mark; merge upserts by key; ?full=tru
         const first = await refresh(server);
         assert.equal(first.body.snapshot?.mode, 'full', 'the first load reads everything');
         assert.equal(first.body.snapshot?.high_water_mark, '2024-01-02 00:00:00');
+        // Read once so the endpoint's prepared statement predates the change in place.
+        assert.deepEqual(await ids(server), ['1a', '2b']);
         // Row 2 changes (newer cursor), row 3 is new, row 1 is untouched.
         p.write('data.csv', csv([[1, 'a', '2024-01-01 00:00:00'], [2, 'B', '2024-01-05 00:00:00'], [3, 'c', '2024-01-04 00:00:00']]));
         const second = await refresh(server);

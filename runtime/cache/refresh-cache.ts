@@ -103,6 +103,10 @@ async function runRefresh(conn: DuckDBConnection, target: CacheTarget, manifest:
         } else {
           written = mode === 'append' ? await writeAppend(conn, write, relation.sql) : await writeMerge(conn, write, relation.sql);
           await relation.done;
+          // Re-creating the view makes every prepared statement reading it re-plan. DuckDB
+          // 1.5 statements with ORDER BY prepared before rows changed under them can read
+          // corrupt strings (or crash) when run again without that.
+          await publish(conn, write, target.table);
         }
         await store.succeed(conn, id, {
           physicalTable: physical,

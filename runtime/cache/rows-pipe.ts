@@ -32,8 +32,10 @@ export async function createRowsPipe(): Promise<RowsPipe> {
     path,
     streaming,
     fill(chunks) {
-      // O_RDWR never blocks on a pipe, whether or not DuckDB has opened it yet.
-      filling ??= open(path, streaming ? constants.O_RDWR : 'w').then((handle) => writeAll(handle, chunks));
+      // Opening a pipe to write waits until DuckDB opens it to read. Writing first would
+      // lose the rows: a pipe's buffer is dropped when its last writer closes before any
+      // reader came.
+      filling ??= open(path, streaming ? constants.O_WRONLY : 'w').then((handle) => writeAll(handle, chunks));
       return filling;
     },
     dispose() {
@@ -67,8 +69,9 @@ async function writeAll(handle: FileHandle, chunks: AsyncIterable<Buffer>): Prom
 }
 
 /**
- * A write into a pipe whose reader stopped blocks forever; reading the pipe ourselves
- * (non-blocking, so no thread waits on an empty pipe) lets it finish.
+ * A writer whose reader never came (the query failed before reading) waits forever in
+ * `open`, and one whose reader stopped waits in `write`; opening the pipe ourselves and
+ * reading it (non-blocking, so no thread waits on an empty pipe) lets it finish.
  */
 async function drainUntil(path: string, writer: Promise<void>): Promise<void> {
   let settled = false;
