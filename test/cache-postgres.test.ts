@@ -243,7 +243,7 @@ describe('caches from PostgreSQL', { skip: unavailable ?? false }, () => {
       let server = await startServer(manifest, { port: 0, logger: silentLogger, cacheRefresh: 'manual', env });
       let persisted: Row[];
       try {
-        for (const e of ['get_orders', 'get_events', 'get_kinds']) assert.equal((await refresh(server, e)).status, 200);
+        for (const e of ['get_orders', 'get_events', 'get_kinds', 'get_numbers']) assert.equal((await refresh(server, e)).status, 200);
         persisted = await get(server, '/orders');
       } finally {
         await server.close();
@@ -275,7 +275,7 @@ describe('caches from PostgreSQL', { skip: unavailable ?? false }, () => {
       let server = await startServer(manifest, { port: 0, logger: silentLogger, cacheRefresh: 'manual', env });
       let rows: number;
       try {
-        for (const e of ['get_orders', 'get_events', 'get_kinds']) assert.equal((await refresh(server, e)).status, 200);
+        for (const e of ['get_orders', 'get_events', 'get_kinds', 'get_numbers']) assert.equal((await refresh(server, e)).status, 200);
         rows = (await get(server, '/orders')).length;
       } finally {
         await server.close();
