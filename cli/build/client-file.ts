@@ -4,11 +4,10 @@
  * sends parameters where each endpoint expects them (path, query, header, JSON body)
  * and throws a `FlapiError` carrying the status and the JSON error body.
  */
-import type { Project } from 'ts-morph';
-import { Scope } from 'ts-morph';
+import { Scope, StructureKind, type Project } from 'ts-morph';
 import type { EndpointSpec } from '../../runtime/manifest.js';
 import { docText } from './code-names.js';
-import { objectLiteral, tsFile } from './ts-project.js';
+import { blankLine, objectLiteral, tsFile } from './ts-project.js';
 
 export interface ClientEndpoint {
   endpoint: EndpointSpec;
@@ -105,11 +104,16 @@ export function clientFile(project: Project, projectName: string, endpoints: rea
     '',
     'It needs only a global `fetch` (browsers, Node 18+), or the one given in the options.',
   ].join('\n');
-  return tsFile(project, 'src/client.ts', header, (file) => {
-    file.addImportDeclaration({ moduleSpecifier: './types.js', isTypeOnly: true, namedImports: ['ErrorBody', 'Page', 'Route'] });
-    for (const e of endpoints) file.addImportDeclaration({ moduleSpecifier: `./endpoints/${e.file}.js`, namespaceImport: e.moduleName });
-
-    file.addInterface({
+  const members: [string, string][] = endpoints.map((e) => [`${functionDoc(e)}\n${e.functionName}`, functionFor(e)]);
+  members.push([
+    '/** The page after `page`, or null when it was the last. */\nnextPage',
+    '<Row>(page: Page<Row>, call?: CallOptions): Promise<Page<Row> | null> => fetchNextPage(options, page, call)',
+  ]);
+  return tsFile(project, 'src/client.ts', header, [
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: './types.js', isTypeOnly: true, namedImports: ['ErrorBody', 'Page', 'Route'] },
+    ...endpoints.map((e) => ({ kind: StructureKind.ImportDeclaration as const, moduleSpecifier: `./endpoints/${e.file}.js`, namespaceImport: e.moduleName })),
+    {
+      kind: StructureKind.Interface,
       name: 'ClientOptions',
       isExported: true,
       properties: [
@@ -117,8 +121,9 @@ export function clientFile(project: Project, projectName: string, endpoints: rea
         { name: 'fetch', type: 'typeof globalThis.fetch', hasQuestionToken: true, docs: ['Default: the global `fetch`.'] },
         { name: 'headers', type: 'Record<string, string>', hasQuestionToken: true, docs: ['Sent with every request, e.g. `Authorization`.'] },
       ],
-    });
-    file.addInterface({
+    },
+    {
+      kind: StructureKind.Interface,
       name: 'CallOptions',
       isExported: true,
       docs: ['Per-call options.'],
@@ -126,8 +131,9 @@ export function clientFile(project: Project, projectName: string, endpoints: rea
         { name: 'headers', type: 'Record<string, string>', hasQuestionToken: true },
         { name: 'signal', type: 'AbortSignal', hasQuestionToken: true },
       ],
-    });
-    file.addClass({
+    },
+    {
+      kind: StructureKind.Class,
       name: 'FlapiError',
       isExported: true,
       extends: 'Error',
@@ -145,21 +151,16 @@ export function clientFile(project: Project, projectName: string, endpoints: rea
           ],
         },
       ],
-    });
-
-    const members: [string, string][] = endpoints.map((e) => [`${functionDoc(e)}\n${e.functionName}`, functionFor(e)]);
-    members.push([
-      '/** The page after `page`, or null when it was the last. */\nnextPage',
-      '<Row>(page: Page<Row>, call?: CallOptions): Promise<Page<Row> | null> => fetchNextPage(options, page, call)',
-    ]);
-    file.addFunction({
+    },
+    {
+      kind: StructureKind.Function,
       name: 'createClient',
       isExported: true,
       docs: ['A client for the server at `options.baseUrl`.'],
       parameters: [{ name: 'options', type: 'ClientOptions' }],
       statements: [`return ${objectLiteral(members)};`],
-    });
-    file.addTypeAlias({ name: 'Client', isExported: true, type: 'ReturnType<typeof createClient>' });
-    for (const statement of [SEND, NEXT_PAGE, REQUEST, HEADERS_FOR, ERROR_BODY]) file.addStatements(`\n${statement}`);
-  });
+    },
+    { kind: StructureKind.TypeAlias, name: 'Client', isExported: true, type: 'ReturnType<typeof createClient>' },
+    ...[SEND, NEXT_PAGE, REQUEST, HEADERS_FOR, ERROR_BODY].flatMap((helper, i) => (i === 0 ? [helper] : [blankLine, helper])),
+  ]);
 }

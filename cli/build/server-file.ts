@@ -3,8 +3,7 @@
  * next to the project, applies the environment, checks that the manifest is the one
  * the types were generated from, and starts the runtime; nothing else.
  */
-import type { Project } from 'ts-morph';
-import { VariableDeclarationKind } from 'ts-morph';
+import { StructureKind, VariableDeclarationKind, type Project } from 'ts-morph';
 import { tsFile } from './ts-project.js';
 
 /** Text safe inside a template literal. */
@@ -21,27 +20,21 @@ export function serverFile(project: Project, projectName: string): string {
     'Environment: PORT or FLAPI_PORT (port), FLAPI_HOST (bind address), FLAPI_DATABASE',
     '(DuckDB file or artifact URL), FLAPI_LOG_LEVEL. SIGTERM finishes in-flight requests.',
   ].join('\n');
-  return tsFile(project, 'src/server.ts', header, (file) => {
-    file.addImportDeclaration({
+  return tsFile(project, 'src/server.ts', header, [
+    {
+      kind: StructureKind.ImportDeclaration,
       moduleSpecifier: RUNTIME_PACKAGE,
       namedImports: ['applyEnvironment', 'closeOnSignal', 'loadManifest', 'startServer', 'verifyRoutes'],
-    });
-    file.addImportDeclaration({ moduleSpecifier: './endpoints/index.js', namedImports: ['routes'] });
-    file.addVariableStatement({
+    },
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: './endpoints/index.js', namedImports: ['routes'] },
+    {
+      kind: StructureKind.VariableStatement,
       declarationKind: VariableDeclarationKind.Const,
-      declarations: [
-        {
-          name: 'manifest',
-          initializer: "applyEnvironment(loadManifest(new URL('../manifest.json', import.meta.url)), process.env)",
-        },
-      ],
-    });
-    file.addStatements([
-      'verifyRoutes(manifest, routes);',
-      '',
-      'const server = await startServer(manifest);',
-      `process.stdout.write(\`${templateText(projectName)}: \${routes.length} endpoints at \${server.url}\\n\`);`,
-      'await closeOnSignal(server);',
-    ]);
-  });
+      declarations: [{ name: 'manifest', initializer: "applyEnvironment(loadManifest(new URL('../manifest.json', import.meta.url)), process.env)" }],
+    },
+    'verifyRoutes(manifest, routes);',
+    'const server = await startServer(manifest);',
+    `process.stdout.write(\`${templateText(projectName)}: \${routes.length} endpoints at \${server.url}\\n\`);`,
+    'await closeOnSignal(server);',
+  ]);
 }
