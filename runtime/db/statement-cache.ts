@@ -22,6 +22,8 @@ export class StatementCache {
   private readonly entries = new Map<string, Entry>();
   /** Statements prepared (cache misses), for tests and metrics. */
   prepared = 0;
+  /** The most recently used SQL text (the Map's last key). */
+  private newest: string | undefined;
 
   constructor(
     private readonly connection: DuckDBConnection,
@@ -35,14 +37,20 @@ export class StatementCache {
   async prepare(sql: string, readOnly = false): Promise<DuckDBPreparedStatement> {
     let entry = this.entries.get(sql);
     if (entry !== undefined) {
-      // Re-insert so Map order stays least-recently-used first.
-      this.entries.delete(sql);
-      this.entries.set(sql, entry);
+      // Re-insert so Map order stays least-recently-used first, but not when it already is
+      // the newest: re-inserting one key over and over lengthens its hash chain in V8
+      // until the next rehash (runtime/response-cache/lru-store.ts has the measurements).
+      if (this.newest !== sql) {
+        this.entries.delete(sql);
+        this.entries.set(sql, entry);
+        this.newest = sql;
+      }
     } else {
       const statement = await this.connection.prepare(sql);
       this.prepared++;
       entry = { statement, isSelect: statement.statementType === StatementType.SELECT };
       this.entries.set(sql, entry);
+      this.newest = sql;
       if (this.entries.size > this.capacity) this.evictOldest();
     }
     if (readOnly && !entry.isSelect) throw new NotAReadError();
@@ -60,5 +68,6 @@ export class StatementCache {
   clear(): void {
     for (const entry of this.entries.values()) entry.statement.destroySync();
     this.entries.clear();
+    this.newest = undefined;
   }
 }
