@@ -65,9 +65,14 @@ describe('bench harness', () => {
   it('runs rounds, and reports a format the server does not speak as not available', async () => {
     const hello = { serverId: 'hello', baseUrl: server.baseUrl, scenario: { ...helloScenarios[0]!, connections: 2 } };
     const csv = { serverId: 'hello', baseUrl: server.baseUrl, scenario: { ...exportScenarios('hello')[1]!, path: '/export?format=csv' } };
-    const outcomes = await runRounds([hello, csv], { seconds: 0.4, warmupSeconds: 0, rounds: 2 }, () => {});
+    const repeated = { serverId: 'hello', baseUrl: server.baseUrl, scenario: { ...helloScenarios[0]!, id: 'again', role: 'repeated' as const, connections: 2 } };
+    const outcomes = await runRounds([hello, csv, repeated], { seconds: 0.4, warmupSeconds: 0, rounds: 2 }, () => {});
+    const again = outcomes.get(repeated)!;
+    assert.ok('load' in again && again.reference !== undefined, 'a ratio scenario gets its reference measured beside it');
+    assert.ok(again.reference.requests > 0 && again.reference.seconds > 0.3, 'in every round');
     const measured = outcomes.get(hello)!;
     assert.ok('load' in measured && measured.load.requests > 0 && measured.load.seconds > 0.3);
+    assert.equal(measured.reference, undefined, 'the floor itself has no reference');
     const missing = outcomes.get(csv)!;
     assert.ok('unavailable' in missing);
     assert.match(missing.unavailable, /not text\/csv/);
@@ -109,11 +114,26 @@ describe('bench report', () => {
     });
     assert.match(report, /\| c-point \| 300 \| 1 \| 2 \| 0 \/ 0 \| 0\.30× \| 1\.50× \|/);
     assert.match(report, /\| c-csv \| n\/a \(not available\) \|/);
-    assert.match(report, /✗ repeated reads \(response cache\) ≥ 0\.7 × \(a\): 0\.60×/);
-    assert.match(report, /✓ distinct point lookups ≥ 1\.0 × \(b\): 1\.50×/);
+    assert.match(report, /✗ repeated reads \(response cache\) ≥ 0\.7 × \(a\) — c-repeated: 0\.60×/);
+    assert.match(report, /✓ distinct point lookups ≥ 1\.0 × \(b\) — c-point: 1\.50×/);
     assert.match(report, /✗ zero errors: 3 errors/);
     assert.match(report, /– built server cold start on a local artifact < 500 ms: n\/a/);
     assert.match(report, /`flapi build` \| n\/a \(not available\) \| exit 2: not available yet/);
+  });
+
+  it('takes a paired reference over the round-level one for ratio targets', () => {
+    const report = renderReport({
+      startedAt: '2026-01-01T00:00:00Z', quick: false, settings: { seconds: 1, warmupSeconds: 0, rounds: 1 }, machine: 'test',
+      durationMs: 1, copy: [], tools: [],
+      servers: [
+        { id: 'a', label: 'A', scenarios: [{ scenario: scenario('hello', 'floor'), load: load(1000) }] },
+        { id: 'c', label: 'C', scenarios: [{ scenario: scenario('c-repeated', 'repeated'), load: load(600), reference: load(700) }] },
+        { id: 'd', label: 'D', scenarios: [{ scenario: scenario('d-repeated', 'repeated'), load: load(650) }] },
+      ],
+    });
+    assert.match(report, /\| c-repeated \| 600 \| 1 \| 2 \| 0 \/ 0 \| 0\.86× ‡ \|/);
+    assert.match(report, /✓ repeated reads \(response cache\) ≥ 0\.7 × \(a\) — c-repeated: 0\.86×/);
+    assert.match(report, /✗ repeated reads \(response cache\) ≥ 0\.7 × \(a\) — d-repeated: 0\.65×/);
   });
 
   it('takes the built server cold start from the median of its samples', () => {

@@ -7,7 +7,11 @@ import { measureLoad, type LoadResult } from './load-test.js';
 import type { Scenario } from './scenarios.js';
 
 export type ScenarioOutcome =
-  | { scenario: Scenario; load: LoadResult }
+  /**
+   * `reference`: for a scenario held to a ratio (repeated reads against (a), distinct
+   * point lookups against (b)), that reference measured right before it in every round.
+   */
+  | { scenario: Scenario; load: LoadResult; reference?: LoadResult }
   | { scenario: Scenario; unavailable: string };
 
 export interface RunSettings {
