@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareBuiltProject } from './harness/built-project.js';
-import { measureColdStarts, median } from './harness/cold-start.js';
+import { measureColdStartPair, median } from './harness/cold-start.js';
 import { renderProfileSummary, summariseCpuProfile } from './harness/cpu-profile-summary.js';
 import { REPO_ROOT } from './harness/flights-table.js';
-import { builtServerSpec } from './harness/server-list.js';
+import { builtServerSpec, coldStartFloorSpec } from './harness/server-list.js';
 
 const { values: flags } = parseArgs({
   options: { count: { type: 'string', default: '7' }, profile: { type: 'boolean', default: false } },
@@ -26,15 +26,19 @@ try {
   if (build.status !== 0) throw new Error(`flapi build failed: ${build.stderr || build.stdout}`);
   const built = await prepareBuiltProject(out);
   const spec = builtServerSpec({ built });
+  const floor = coldStartFloorSpec({ built });
   if ('unavailable' in spec) throw new Error(spec.unavailable);
-  const cold = await measureColdStarts('built server on a local artifact', spec, () => [], Number(flags.count));
-  if (cold.unavailable) throw new Error(cold.unavailable);
-  const samples = cold.samples.map((ms) => Math.round(ms));
-  process.stdout.write(`cold start on a local artifact (${built.artifactSource}): median ${Math.round(median(cold.samples))} ms; samples ${samples.join(', ')} ms\n`);
+  if ('unavailable' in floor) throw new Error(floor.unavailable);
+  const pair = await measureColdStartPair({ label: 'built server', spec }, { label: 'floor (Koa + DuckDB)', spec: floor }, Number(flags.count));
+  for (const cold of pair) {
+    if (cold.unavailable) throw new Error(cold.unavailable);
+    const samples = cold.samples.map((ms) => Math.round(ms));
+    process.stdout.write(`${cold.label} on a local artifact (${built.artifactSource}): median ${Math.round(median(cold.samples))} ms; samples ${samples.join(', ')} ms\n`);
+  }
   if (flags.profile) {
     const dir = join(out, 'profile');
     const profiled = { ...spec, args: ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...spec.args] };
-    await measureColdStarts('profiled', profiled, () => [], 1);
+    await measureColdStartPair({ label: 'profiled', spec: profiled }, { label: 'floor', spec: floor }, 1);
     for (const file of readdirSync(dir)) process.stdout.write(renderProfileSummary(file, summariseCpuProfile(join(dir, file))));
   }
 } finally {

@@ -13,14 +13,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareBuiltProject } from './harness/built-project.js';
 import { timeCli, type CliTiming } from './harness/cli-timing.js';
-import { measureColdStarts, type ColdStart } from './harness/cold-start.js';
+import { BUILT_ON_ARTIFACT, COLD_START_FLOOR, measureColdStartPair, measureColdStarts, type ColdStart } from './harness/cold-start.js';
 import { measureDuckdbCopy } from './harness/duckdb-copy.js';
 import { REPO_ROOT } from './harness/flights-table.js';
 import { renderReport, type ServerOutcome } from './harness/report.js';
 import { runRounds, type ScenarioTarget } from './harness/run-rounds.js';
 import type { RunSettings } from './harness/run-scenario.js';
 import { EXPORT_ROWS } from './harness/scenarios.js';
-import { builtServerSpec, SERVERS, type BenchContext, type ServerEntry } from './harness/server-list.js';
+import { builtServerSpec, coldStartFloorSpec, SERVERS, type BenchContext, type ServerEntry } from './harness/server-list.js';
 import { launchServer, type RunningServer } from './harness/server-process.js';
 
 const { values: flags } = parseArgs({
@@ -133,13 +133,17 @@ async function main(): Promise<void> {
 
     log('cold starts of the built server');
     const coldStarts: ColdStart[] = [];
-    for (const [label, onArtifact, count] of [
-      ['built server on a local artifact', true, quick ? 3 : 7],
-      ['built server, tables loaded by `init` from Parquet', false, quick ? 1 : 3],
-    ] as const) {
-      const spec = builtServerSpec(context, onArtifact);
-      coldStarts.push('unavailable' in spec ? { label, samples: [], unavailable: spec.unavailable } : await measureColdStarts(label, spec, () => [], count));
+    const onArtifact = builtServerSpec(context);
+    const floor = coldStartFloorSpec(context);
+    if ('unavailable' in onArtifact || 'unavailable' in floor) {
+      const reason = 'unavailable' in onArtifact ? onArtifact.unavailable : (floor as { unavailable: string }).unavailable;
+      coldStarts.push({ label: BUILT_ON_ARTIFACT, samples: [], unavailable: reason });
+    } else {
+      coldStarts.push(...(await measureColdStartPair({ label: BUILT_ON_ARTIFACT, spec: onArtifact }, { label: COLD_START_FLOOR, spec: floor }, quick ? 3 : 7)));
     }
+    const onInit = builtServerSpec(context, false);
+    const INIT_LABEL = 'built server, tables loaded by `init` from Parquet (no artifact)';
+    coldStarts.push('unavailable' in onInit ? { label: INIT_LABEL, samples: [], unavailable: onInit.unavailable } : await measureColdStarts(INIT_LABEL, onInit, () => [], quick ? 1 : 3));
 
     const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
     const report = renderReport({

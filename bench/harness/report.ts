@@ -4,7 +4,7 @@
  * and memory per server, CLI timings, and the performance targets with ✓/✗.
  */
 import type { CliTiming } from './cli-timing.js';
-import { median, type ColdStart } from './cold-start.js';
+import { BUILT_ON_ARTIFACT, COLD_START_FLOOR, median, type ColdStart } from './cold-start.js';
 import type { CopyTiming } from './duckdb-copy.js';
 import type { RunSettings, ScenarioOutcome } from './run-scenario.js';
 import type { ScenarioRole } from './scenarios.js';
@@ -145,11 +145,21 @@ function coldStartLines(results: BenchResults): string[] {
   return lines.length ? ['', 'Cold starts, measured again after the load runs while the other servers sit idle:', '', ...lines] : [];
 }
 
+function sampledMedian(results: BenchResults, label: string): number | undefined {
+  const sampled = results.coldStarts?.find((c) => c.label === label && c.samples.length > 0 && c.unavailable === undefined);
+  return sampled ? median(sampled.samples) : undefined;
+}
+
 function builtColdStart(results: BenchResults): number | undefined {
-  const sampled = results.coldStarts?.find((c) => c.label.includes('artifact') && c.samples.length > 0 && c.unavailable === undefined);
-  if (sampled) return median(sampled.samples);
+  const sampled = sampledMedian(results, BUILT_ON_ARTIFACT);
+  if (sampled !== undefined) return sampled;
   const built = results.servers.find((s) => s.id === 'flapi-built');
   return built?.unavailable ? undefined : built?.startupMs;
+}
+
+function floorNote(results: BenchResults): string {
+  const floor = sampledMedian(results, COLD_START_FLOOR);
+  return floor === undefined ? '' : ` (the floor, Koa + DuckDB on the same artifact, sampled alternately: ${fmt(floor)} ms)`;
 }
 
 function toolTable(results: BenchResults): string[] {
@@ -180,7 +190,7 @@ function targets(results: BenchResults): string[] {
     ...ratioTargets(results, 'repeated', 'repeated reads (response cache) ≥ 0.7 × (a)', 0.7),
     ...ratioTargets(results, 'distinct-point', 'distinct point lookups ≥ 1.0 × (b)', 1.0),
     `- ${errors === 0 ? '✓' : '✗'} zero errors: ${errors} errors / non-2xx over all measured scenarios`,
-    target('built server cold start on a local artifact < 500 ms', builtColdStart(results), 500, ' ms', true),
+    target('built server cold start on a local artifact < 500 ms', builtColdStart(results), 500, ' ms', true) + floorNote(results),
   ];
 }
 

@@ -54,6 +54,20 @@ export function builtServerSpec(context: BenchContext, onArtifact = true): Launc
   };
 }
 
+/** bench/servers/cold-start-floor.mjs on the built server's artifact: Koa + DuckDB and nothing else. */
+export function coldStartFloorSpec(context: BenchContext): LaunchSpec | { unavailable: string } {
+  const built = context.built;
+  if (built === undefined) return { unavailable: '`flapi build` was not run' };
+  if ('unavailable' in built) return built;
+  return {
+    args: [join(REPO_ROOT, 'bench/servers/cold-start-floor.mjs')],
+    env: { FLAPI_DATABASE: built.artifact },
+    cwd: REPO_ROOT,
+    readyPath: '/flights/1',
+    startTimeoutMs: 60_000,
+  };
+}
+
 export const SERVERS: ServerEntry[] = [
   {
     id: 'koa-hello',

@@ -9,4 +9,4 @@ export { SnapshotStore, SNAPSHOT_SCHEMA, type SnapshotRecord, type SnapshotStatu
 export { planRetention, DEFAULT_KEEP_TABLES, type PrunePlan } from './retention.js';
 export { columnTransfer, type PgField, type ColumnTransfer } from './postgres-types.js';
 export { DEFAULT_RETRY, type RetryPolicy } from './refresh-loop.js';
-export { describePostgres, PostgresQueryError, type DescribedColumn } from './postgres-describe.js';
+// describePostgres (./postgres-describe.js) is imported by the compiler directly: pg loads only where PostgreSQL is used.
