@@ -14,6 +14,10 @@ import {
   startServer,
   type StartedServer,
 } from '../runtime/index.js';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { downloadToFile } from '../runtime/artifact/download-to-file.js';
 import { artifactManifest, recordingLogger, writeArtifact } from './support/artifact-files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flapi-artifact-local-'));
@@ -42,6 +46,17 @@ describe('artifact locations and settings', () => {
     assert.equal(describeLocation(signed), 'https://cdn.example.com/a.duckdb');
     assert.throws(() => parseArtifactLocation('s3://bucket-only'), /needs both a bucket and an object key/);
     assert.throws(() => parseArtifactLocation('ftp://host/a.duckdb'), /unsupported scheme ftp/);
+  });
+
+  it('checks a download against its announced length and MD5, and deletes a bad one', async () => {
+    const bytes = Buffer.from('x'.repeat(1000));
+    const md5 = createHash('md5').update(bytes).digest('hex');
+    const dest = join(dir, 'download.bin');
+    assert.equal(await downloadToFile(Readable.from([bytes]), dest, 1000, undefined, md5), 1000);
+    await assert.rejects(downloadToFile(Readable.from([bytes.subarray(0, 600)]), dest, 1000), /download truncated: received 600 of 1000 bytes/);
+    assert.equal(existsSync(dest), false);
+    await assert.rejects(downloadToFile(Readable.from([bytes]), dest, 1000, undefined, '0'.repeat(32)), /does not match its ETag/);
+    assert.equal(existsSync(dest), false);
   });
 
   it('reads poll intervals as durations', () => {

@@ -44,7 +44,9 @@ export class S3Store implements ArtifactStore {
       throw new ArtifactFetchError(this.explain(err), { cause: err });
     }
     if (!(output.Body instanceof Readable)) throw new ArtifactFetchError('GetObject returned no readable body');
-    const size = await downloadToFile(output.Body, dest, output.ContentLength, options.signal);
+    // A single-part upload's ETag is the MD5 of its bytes (multipart ones carry a `-N` suffix).
+    const md5 = /^"?([0-9a-f]{32})"?$/.exec(output.ETag ?? '')?.[1];
+    const size = await downloadToFile(output.Body, dest, output.ContentLength, options.signal, md5);
     return {
       status: 'fetched',
       artifact: {
