@@ -5,11 +5,13 @@
  * an HMAC secret, or one with `alg: none`, fails like any forgery.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { errors, jwtVerify, type JWTHeaderParameters, type JWTVerifyGetKey } from 'jose';
+import type { JWTHeaderParameters, JWTVerifyGetKey } from 'jose';
 import type { AuthSpec, ClaimsSpec, JwtSpec } from '../manifest.js';
 import { authorizationValue, quoted, type Authenticator, type AuthOutcome, type RequestHeaders } from './authenticator.js';
+import { joseIfLoaded, loadJose } from './jose-module.js';
 import { authFromClaims } from './jwt-claims.js';
 import { resolveOptionalSecret, type Environment } from './secret-value.js';
+import type { Jose } from './jose-module.js';
 
 export interface JwtCheck {
   algorithms: string[];
@@ -24,6 +26,17 @@ const HMAC = /^HS(256|384|512)$/;
 
 /** Why a token was refused, in words safe to send back; `unavailable` when keys could not be fetched. */
 export function describeJwtError(err: unknown): { kind: 'invalid' | 'unavailable'; reason: string } {
+  const errors = joseIfLoaded()?.errors;
+  if (errors !== undefined) {
+    const described = describeJoseError(err, errors);
+    if (described !== undefined) return described;
+  }
+  if (err instanceof KeyUnavailable) return { kind: 'unavailable', reason: err.message };
+  if (err instanceof TypeError) return { kind: 'unavailable', reason: 'the identity provider could not be reached' };
+  return { kind: 'invalid', reason: 'the token is not accepted' };
+}
+
+function describeJoseError(err: unknown, errors: Jose['errors']): { kind: 'invalid' | 'unavailable'; reason: string } | undefined {
   if (err instanceof errors.JWTExpired) return { kind: 'invalid', reason: 'the token has expired' };
   if (err instanceof errors.JWTClaimValidationFailed) return { kind: 'invalid', reason: `the token's "${err.claim}" claim is not accepted` };
   if (err instanceof errors.JOSEAlgNotAllowed) return { kind: 'invalid', reason: 'the token uses an algorithm that is not accepted' };
@@ -33,13 +46,11 @@ export function describeJwtError(err: unknown): { kind: 'invalid' | 'unavailable
   if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid || err instanceof errors.JOSENotSupported) {
     return { kind: 'invalid', reason: 'the token is malformed' };
   }
-  if (err instanceof KeyUnavailable) return { kind: 'unavailable', reason: err.message };
   // A JWKS answer that is not a key set, or a fetch that failed outright: the provider, not the token.
   if (err instanceof errors.JOSEError && /JSON Web Key Set/.test(err.message)) {
     return { kind: 'unavailable', reason: 'the identity provider did not serve its keys' };
   }
-  if (err instanceof TypeError) return { kind: 'unavailable', reason: 'the identity provider could not be reached' };
-  return { kind: 'invalid', reason: 'the token is not accepted' };
+  return undefined;
 }
 
 /** Keys could not be obtained (discovery or JWKS fetch failed). */
@@ -47,6 +58,7 @@ export class KeyUnavailable extends Error {}
 
 /** Verifies `token` and maps its claims; throws what {@link describeJwtError} explains. */
 export async function verifyToken(token: string, key: JWTVerifyGetKey, check: JwtCheck, type: string): Promise<AuthOutcome> {
+  const { jwtVerify } = await loadJose();
   const { payload } = await jwtVerify(token, key, {
     algorithms: check.algorithms,
     clockTolerance: check.clockSkewSeconds,
@@ -86,10 +98,12 @@ export function createJwtAuthenticator(spec: AuthSpec, jwt: JwtSpec, env: Enviro
   const secret = secretText === undefined ? undefined : new TextEncoder().encode(secretText);
   const publicKey = publicPem === undefined ? undefined : publicKeyOf(publicPem);
   const algorithms = jwt.algorithms.filter((alg) => (HMAC.test(alg) ? secret !== undefined : publicKey !== undefined) && alg !== 'none');
+  // Called by jwtVerify, so jose is loaded by then.
+  const notAllowed = () => new (joseIfLoaded()!.errors.JOSEAlgNotAllowed)('alg not allowed');
   const key = (header: JWTHeaderParameters): Uint8Array | KeyObject => {
-    if (!algorithms.includes(header.alg)) throw new errors.JOSEAlgNotAllowed('alg not allowed');
+    if (!algorithms.includes(header.alg)) throw notAllowed();
     const chosen = HMAC.test(header.alg) ? secret : publicKey;
-    if (chosen === undefined) throw new errors.JOSEAlgNotAllowed('alg not allowed');
+    if (chosen === undefined) throw notAllowed();
     return chosen;
   };
   const check: JwtCheck = {

@@ -6,9 +6,10 @@
  * picked up without a restart. Nothing is fetched until the first token arrives, so an
  * unreachable provider never stops the server from starting.
  */
-import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
 import type { AuthSpec, OidcSpec } from '../manifest.js';
 import type { Authenticator } from './authenticator.js';
+import { loadJose } from './jose-module.js';
 import { bearerChallenge, bearerToken, describeJwtError, KeyUnavailable, verifyToken, type JwtCheck } from './jwt-verifier.js';
 
 const FETCH_TIMEOUT_MS = 5000;
@@ -39,8 +40,8 @@ export function createOidcAuthenticator(spec: AuthSpec, oidc: OidcSpec): Authent
     throw new Error('oidc auth needs issuer-url (or jwks-url)');
   }
   const cacheMs = oidc.jwksCacheSeconds * 1000;
-  const keySet = (url: string): JWTVerifyGetKey =>
-    createRemoteJWKSet(new URL(url), { cacheMaxAge: cacheMs, cooldownDuration: Math.min(cacheMs, 30_000), timeoutDuration: FETCH_TIMEOUT_MS });
+  const keySet = async (url: string): Promise<JWTVerifyGetKey> =>
+    (await loadJose()).createRemoteJWKSet(new URL(url), { cacheMaxAge: cacheMs, cooldownDuration: Math.min(cacheMs, 30_000), timeoutDuration: FETCH_TIMEOUT_MS });
   let discovered: Promise<Discovered> | undefined;
   let failedAt = 0;
 
@@ -48,9 +49,9 @@ export function createOidcAuthenticator(spec: AuthSpec, oidc: OidcSpec): Authent
     if (discovered === undefined || (failedAt > 0 && Date.now() - failedAt > RETRY_AFTER_FAILURE_MS)) {
       failedAt = 0;
       discovered = (async () => {
-        if (oidc.jwksUrl !== undefined) return { issuer: oidc.issuerUrl, keys: keySet(oidc.jwksUrl) };
+        if (oidc.jwksUrl !== undefined) return { issuer: oidc.issuerUrl, keys: await keySet(oidc.jwksUrl) };
         const found = await discover(oidc.issuerUrl!);
-        return { issuer: found.issuer, keys: keySet(found.jwksUri) };
+        return { issuer: found.issuer, keys: await keySet(found.jwksUri) };
       })();
       discovered.catch(() => {
         failedAt = Date.now();
