@@ -10,7 +10,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareBuiltProject } from './harness/built-project.js';
@@ -92,7 +92,7 @@ function report(rows: Figures[], artifactBytes: number): string {
   const lines = [
     `# Artifact mode: cold start and warm latency`,
     '',
-    `${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; examples/flights baked to ${(artifactBytes / 1024 / 1024).toFixed(1)} MB (3,000,000 flights, 3,376 airports).`,
+    `${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')}; examples/flights baked to ${(artifactBytes / 1024 / 1024).toFixed(1)} MB (3,000,000 flights, 3,376 airports).`,
     `Cold start: process spawn to the first 200 (GET /flights/1), median of ${count}. Warm: ${warm} sequential GET /flights/<random id> after the last start (response-cache misses).`,
     '',
     '| Variant | Cold start median (ms) | Cold start samples (ms) | Warm p50 (ms) | Warm p99 (ms) |',
