@@ -227,3 +227,23 @@ test('parquet source; a refresh left running by a stopped process is marked abor
     p.remove();
   }
 });
+
+test('a reload opens the same database file again: one shared instance, and the old app closing leaves the new one serving', async () => {
+  const p = project('');
+  try {
+    const { createApp } = await import('../runtime/index.js');
+    const manifest = await p.compile();
+    const first = await createApp(manifest, { logger: silentLogger, cacheRefresh: 'manual' });
+    await first.caches.refresh('get_items');
+    const second = await createApp(manifest, { logger: silentLogger, cacheRefresh: 'manual' });
+    assert.equal(second.database.instance, first.database.instance, 'one DuckDB instance per file');
+    assert.equal(second.caches.ready, true, 'the new app sees the cache the old one wrote');
+    await first.close();
+    const rows = await second.database.query('SELECT count(*) AS n FROM c.items');
+    assert.equal(Number(rows.rows[0]!['n']), 2);
+    await second.caches.refresh('get_items');
+    await second.close();
+  } finally {
+    p.remove();
+  }
+});

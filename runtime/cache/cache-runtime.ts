@@ -45,6 +45,8 @@ export interface CacheRuntime {
   close(): Promise<void>;
 }
 
+const recovered = new WeakSet<object>();
+
 export async function startCacheRuntime(manifest: Manifest, database: Database, options: CacheRuntimeOptions): Promise<CacheRuntime> {
   const { logger } = options;
   const conn = await database.instance.connect();
@@ -54,12 +56,14 @@ export async function startCacheRuntime(manifest: Manifest, database: Database, 
   try {
     catalog = await currentCatalog(conn);
     const targets = cachedEndpoints(manifest).map((e) => cacheTarget(manifest, e, catalog));
-    if (targets.length > 0 && mode !== 'off' && isReadOnly(manifest)) mode = 'off';
+    if (targets.length > 0 && mode !== 'off' && (database.readOnly || isReadOnly(manifest))) mode = 'off';
     const stores = new Map<string, SnapshotStore>();
     for (const target of targets) {
       if (!stores.has(target.catalog)) stores.set(target.catalog, new SnapshotStore(target.catalog));
     }
-    if (mode !== 'off') {
+    // Once per instance: a second app on the same file (a reload) must not abort the first one's refresh.
+    if (mode !== 'off' && !recovered.has(database.instance)) {
+      recovered.add(database.instance);
       for (const store of stores.values()) {
         const recovery = await recoverCaches(conn, store, targets);
         for (const r of recovery.aborted) logger.warn('cache refresh interrupted by a stop; marked aborted', { endpoint: r.endpoint, snapshot: r.id });

@@ -43,16 +43,19 @@ export class RefreshFailedError extends Error {
   }
 }
 
-/** Caches being refreshed, per database, so one cache never runs two refreshes at once. */
-const running = new WeakMap<Database, Set<string>>();
+/**
+ * Caches being refreshed, per DuckDB instance (apps of one process share the instance of
+ * a file), so one cache never runs two refreshes at once.
+ */
+const running = new WeakMap<object, Set<string>>();
 
 export async function refreshCache(database: Database, manifest: Manifest, endpoint: EndpointSpec | string, options: RefreshOptions = {}): Promise<SnapshotRecord> {
   const spec = typeof endpoint === 'string' ? manifest.endpoints.find((e) => e.name === endpoint) : endpoint;
   if (spec?.cache === undefined || spec.cache.template === undefined) {
     throw new Error(`endpoint ${typeof endpoint === 'string' ? endpoint : endpoint.name} has no cache with a template-file`);
   }
-  const busy = running.get(database) ?? new Set<string>();
-  running.set(database, busy);
+  const busy = running.get(database.instance) ?? new Set<string>();
+  running.set(database.instance, busy);
   if (busy.has(spec.name)) throw new RefreshInProgressError(spec.name);
   busy.add(spec.name);
   const conn = await database.instance.connect();

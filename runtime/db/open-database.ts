@@ -4,12 +4,13 @@
  * instance), never per request.
  */
 import { availableParallelism } from 'node:os';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Manifest } from '../manifest.js';
 import type { BoundValue } from '../template/index.js';
 import { bindValues } from './bind-values.js';
 import { ConnectionPool, pooledConnection, type PooledConnection, type PrepareFn } from './connection-pool.js';
 import { renderInit } from './render-init.js';
+import { acquireInstance } from './shared-instance.js';
 import { whitelistedEnv } from './whitelisted-env.js';
 
 export type { PrepareFn };
@@ -70,7 +71,8 @@ export async function openDatabase(manifest: Manifest, options: OpenDatabaseOpti
   const cacheSize = Math.max(4, options.statementCacheSize ?? 256);
   const env = whitelistedEnv(manifest.environmentWhitelist, options.env);
   const readOnly = options.readOnly === true;
-  const instance = await DuckDBInstance.create(manifest.duckdb.dbPath ?? ':memory:', instanceOptions(manifest, readOnly));
+  const lease = await acquireInstance(manifest.duckdb.dbPath ?? ':memory:', instanceOptions(manifest, readOnly));
+  const instance = lease.instance;
   const members: PooledConnection[] = [];
   try {
     for (let i = 0; i < size; i++) {
@@ -79,7 +81,7 @@ export async function openDatabase(manifest: Manifest, options: OpenDatabaseOpti
     if (!readOnly) await runInit(manifest, members[0]!.connection, env);
   } catch (err) {
     for (const m of members) m.connection.closeSync();
-    instance.closeSync();
+    lease.release();
     throw err;
   }
   const pool = new ConnectionPool(members);
@@ -121,7 +123,7 @@ export async function openDatabase(manifest: Manifest, options: OpenDatabaseOpti
           m.statements.clear();
           m.connection.closeSync();
         }
-        instance.closeSync();
+        lease.release();
       })();
       return closing;
     },
