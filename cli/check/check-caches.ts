@@ -28,10 +28,12 @@ export function checkCaches(project: LoadedProject, manifest: Manifest, endpoint
   const tables = new Map<string, string>();
   let cached = 0;
   for (const { spec, doc } of endpoints) {
+    // Named on purpose (not the project's only connection by default): the author may expect live queries.
+    const named = (doc.data as Record<string, unknown> | undefined)?.['connection'] !== undefined;
     const sourceConnection = spec.connection.find((c) => isSource(manifest, c));
-    if (sourceConnection !== undefined && spec.cache === undefined) {
-      push('error', doc.locate(['connection']), 'source-without-cache',
-        `connection \`${sourceConnection}\` (type ${manifest.connections[sourceConnection]!.type}) only feeds caches; add a \`cache:\` block whose template-file selects from it, and let the endpoint template read the cache table`);
+    if (named && sourceConnection !== undefined && spec.cache === undefined) {
+      push('warning', doc.locate(['connection']), 'source-without-cache',
+        `connection \`${sourceConnection}\` (type ${manifest.connections[sourceConnection]!.type}) only feeds caches: this endpoint's template runs in DuckDB, so it can read cache tables but not ${manifest.connections[sourceConnection]!.type} itself; add a \`cache:\` block to copy data from it`);
     }
     const cache = spec.cache;
     if (cache === undefined || !cache.enabled) continue;

@@ -51,7 +51,12 @@ export async function dryRun(input: DryRunInput): Promise<void> {
       if (spec.type || !spec.init) continue;
       await runInit(connection, spec.name, spec.init, { params: {}, conn: spec.properties, env }, input);
     }
-    for (const { endpoint, templates } of input.endpoints) {
+    // Every cache table first, so any endpoint may read any cache, whatever the file order.
+    const usable = [];
+    for (const entry of input.endpoints) {
+      if (await buildCacheTable(connection, entry.endpoint, entry.templates, env, input)) usable.push(entry);
+    }
+    for (const { endpoint, templates } of usable) {
       await dryRunEndpoint(connection, endpoint, templates, env, input);
     }
   } finally {
@@ -88,19 +93,22 @@ async function runInit(connection: DuckDBConnection, name: string, init: string,
   }
 }
 
+/** Builds an endpoint's empty cache table from its cache template; false when the endpoint cannot be dry-run. */
+async function buildCacheTable(connection: DuckDBConnection, endpoint: CompiledEndpoint, templates: CheckedTemplates, env: Record<string, string>, input: DryRunInput): Promise<boolean> {
+  const { spec } = endpoint;
+  if (!spec.cache || !templates.cache || !endpoint.cacheTemplatePath) return true;
+  const conn = input.manifest.connections[spec.connection[0] ?? '']?.properties ?? {};
+  const source = spec.connection.map((c) => input.manifest.connections[c]).find((c) => c?.type !== undefined && c.type !== 'duckdb');
+  const contexts = { conn, env, cache: staticCacheContext(spec.cache, 'memory') };
+  return source
+    ? dryRunPostgresCache(connection, endpoint, templates.cache, source, contexts, input)
+    : dryRunDuckdbCache(connection, endpoint, templates.cache, contexts, input);
+}
+
 async function dryRunEndpoint(connection: DuckDBConnection, endpoint: CompiledEndpoint, templates: CheckedTemplates, env: Record<string, string>, input: DryRunInput): Promise<void> {
   const { spec } = endpoint;
   const conn = input.manifest.connections[spec.connection[0] ?? '']?.properties ?? {};
-  const source = spec.connection.map((c) => input.manifest.connections[c]).find((c) => c?.type !== undefined && c.type !== 'duckdb');
-  // A source connection without a cache is reported by the cache checks; there is nothing DuckDB could run.
-  if (source && !spec.cache) return;
   const cache = spec.cache ? staticCacheContext(spec.cache, 'memory') : undefined;
-  if (spec.cache && templates.cache && endpoint.cacheTemplatePath) {
-    const built = source
-      ? await dryRunPostgresCache(connection, endpoint, templates.cache, source, { conn, env, cache: cache! }, input)
-      : await dryRunDuckdbCache(connection, endpoint, templates.cache, { conn, env, cache: cache! }, input);
-    if (!built) return;
-  }
   if (!templates.main || !endpoint.templatePath) return;
   const auth = { username: 'user', email: 'user@example.com', roles: [], type: 'basic', authenticated: true };
   const paging = spec.pagination ? { limit: input.manifest.server.defaultLimit } : undefined;
@@ -138,7 +146,10 @@ async function dryRunDuckdbCache(connection: DuckDBConnection, endpoint: Compile
   const seen = new Set<string>();
   for (const context of cacheTemplateContexts(endpoint, contexts)) {
     const rendered = await prepare(connection, template, context, file, cache.template!.sql, input, seen);
-    if (rendered === false) return false;
+    if (rendered === false) {
+      markUnbuilt(input, cache.schema, cache.table);
+      return false;
+    }
     first ??= rendered;
   }
   if (!first) return true;
@@ -174,6 +185,7 @@ async function dryRunPostgresCache(
       columns ??= await describePostgres(source, sql);
     } catch (err) {
       if (err instanceof PostgresQueryError) {
+        markUnbuilt(input, cache.schema, cache.table);
         const at = err.offset === undefined ? { line: 1, column: 1 } : templatePositionAtOffset(sql, err.offset, cache.template!.sql);
         input.diagnostics.push({ severity: 'error', file, ...at, code: 'sql', message: `PostgreSQL rejects the cache template: ${firstLine(err)}; fix the template` });
         return false;
@@ -192,6 +204,7 @@ async function standInFromDatabase(connection: DuckDBConnection, endpoint: Compi
   const reader = await connection.runAndReadAll(
     'SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [cache.schema, cache.table]).catch(() => undefined);
   const persisted = (reader?.getRows().length ?? 0) > 0;
+  if (!persisted) markUnbuilt(input, cache.schema, cache.table);
   input.diagnostics.push({ severity: 'warning', ...endpoint.doc.locate(['cache', 'template-file']), code: 'dry-run-skipped',
     message: `cache template not checked: PostgreSQL (connection \`${source.name}\`) could not be reached (${firstLine(err)}); ` +
       (persisted ? `the endpoint template was checked against the cache table in db_path` : 'the endpoint template reading the cache was not dry-run either; run validate where the database is reachable') });
@@ -223,10 +236,33 @@ async function prepare(
   } catch (err) {
     const message = String((err as Error).message ?? err);
     const at = templatePositionOf(message, sql, source);
+    const unknownCache = readsUnbuiltCache(message, unbuiltCaches.get(input));
+    if (unknownCache !== undefined) {
+      input.diagnostics.push({ severity: 'warning', file, ...at, code: 'dry-run-skipped',
+        message: `not dry-run: reads the cache ${unknownCache}, whose columns are unknown because its cache template could not be checked` });
+      return false;
+    }
     input.diagnostics.push({ severity: 'error', file, ...at, code: 'sql',
       message: `SQL error in dry-run: ${firstLine(err)}; fix the template (rendered with defaults, examples or placeholder values)` });
     return false;
   }
+}
+
+/** Cache tables the dry-run could not build (their source was unreachable), per run. */
+const unbuiltCaches = new WeakMap<DryRunInput, Set<string>>();
+
+function markUnbuilt(input: DryRunInput, schema: string, table: string): void {
+  const set = unbuiltCaches.get(input) ?? new Set<string>();
+  set.add(`${schema}.${table}`);
+  unbuiltCaches.set(input, set);
+}
+
+/** The missing-table error of a template reading a cache the dry-run could not build. */
+function readsUnbuiltCache(message: string, unbuilt: Set<string> | undefined): string | undefined {
+  if (unbuilt === undefined || !/does not exist/.test(message)) return undefined;
+  const names = [...unbuilt];
+  return names.find((name) => message.includes(`"${name}"`) || message.includes(`"${name.split('.')[1]}"`))
+    ?? names.find((name) => message.includes(`schema "${name.split('.')[0]}" does not exist`));
 }
 
 function firstLine(err: unknown): string {

@@ -9,6 +9,7 @@ import { prettyReport } from '../testing/reporters/pretty-reporter.js';
 import { runCases } from '../testing/run-cases.js';
 import type { CaseOutcome, TestFile } from '../testing/test-case.js';
 import { updateExpectations } from '../testing/update-expectations.js';
+import { warmCaches } from '../testing/warm-caches.js';
 import type { Logger } from '../../runtime/app/index.js';
 
 export interface TestOptions {
@@ -46,8 +47,10 @@ export async function run(dir: string, options: TestOptions): Promise<number> {
   const concurrency = Math.max(2, availableParallelism());
   for (const [key, files] of groups) {
     const target = key === 'shared' ? manifest : await withFixtures(manifest, key.fixtures, key.runInit);
-    const app = await createApp({ ...target, server: { ...target.server, responseCacheBytes: 0 } }, { logger: quietLogger });
+    // Caches never refresh on a schedule in a test; empty ones are filled once, before the cases.
+    const app = await createApp({ ...target, server: { ...target.server, responseCacheBytes: 0 } }, { logger: quietLogger, cacheRefresh: 'manual' });
     try {
+      for (const note of await warmCaches(app)) process.stderr.write(`flapi test: ${note}\n`);
       outcomes.push(...(await runCases(app.app.callback(), files.flatMap((f) => f.cases), concurrency)));
     } finally {
       await app.close();

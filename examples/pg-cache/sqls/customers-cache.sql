@@ -1,0 +1,3 @@
+-- Runs in PostgreSQL: the whole dimension, every refresh.
+SELECT id, name, country, created_at
+FROM {{conn.schema}}.customers
