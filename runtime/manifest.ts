@@ -93,7 +93,7 @@ export interface ArtifactSettings {
   forcePathStyle?: boolean;
   /** How often to look for a new version, in milliseconds; 0 turns polling off. */
   pollIntervalMs?: number;
-  /** Folder that downloads go to (default the OS temp folder, `/tmp` on AWS Lambda). */
+  /** Folder that downloads go to, relative to the project root (default the OS temp folder, `/tmp` on AWS Lambda). */
   downloadDir?: string;
 }
 

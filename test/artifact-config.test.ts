@@ -25,7 +25,8 @@ describe('duckdb.artifact and FLAPI_DATABASE in flapi.yaml', () => {
       const duckdb = result.manifest!.duckdb;
       assert.equal(duckdb.dbPath, 's3://bucket/a.duckdb');
       assert.deepEqual(duckdb.settings, { threads: 2 }, 'the artifact block is not a DuckDB setting');
-      assert.deepEqual(duckdb.artifact, { endpoint: 'http://127.0.0.1:9000', region: 'eu-west-1', forcePathStyle: false, pollIntervalMs: 30_000, downloadDir: resolve(p.dir, 'downloads') });
+      assert.deepEqual(duckdb.artifact, { endpoint: 'http://127.0.0.1:9000', region: 'eu-west-1', forcePathStyle: false, pollIntervalMs: 30_000, downloadDir: './downloads' });
+      assert.equal(resolveArtifactSettings(result.manifest!, {}).downloadDir, resolve(p.dir, 'downloads'), 'resolved against the project at run time');
     } finally {
       p.remove();
     }

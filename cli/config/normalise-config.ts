@@ -99,12 +99,12 @@ function normaliseDuckdb(value: unknown, root: string, envDatabase: string | und
   const path = asString(dbPath);
   const out: Manifest['duckdb'] = { settings };
   if (path && path !== ':memory:') out.dbPath = /^[a-z][a-z0-9+.-]*:\/\//i.test(path) || isAbsolute(path) ? path : resolve(root, path);
-  if (artifact !== undefined) out.artifact = normaliseArtifact(artifact, root);
+  if (artifact !== undefined) out.artifact = normaliseArtifact(artifact);
   return out;
 }
 
 /** `duckdb.artifact`: how a read-only artifact is fetched and watched. */
-function normaliseArtifact(value: unknown, root: string): ArtifactSettings {
+function normaliseArtifact(value: unknown): ArtifactSettings {
   const map = asMap(value);
   const out: ArtifactSettings = {};
   const endpoint = asString(map.endpoint);
@@ -115,7 +115,8 @@ function normaliseArtifact(value: unknown, root: string): ArtifactSettings {
   const interval = parseDuration(asScalar(map['poll-interval']) as string | number | undefined);
   if (interval !== undefined) out.pollIntervalMs = interval;
   const dir = asString(map['download-dir']);
-  if (dir) out.downloadDir = isAbsolute(dir) ? dir : resolve(root, dir);
+  // Kept relative: the runtime resolves it against the project root, which a built project moves.
+  if (dir) out.downloadDir = dir;
   return out;
 }
 

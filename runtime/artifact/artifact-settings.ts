@@ -4,6 +4,7 @@
  * (a Lambda function's configuration, a container's env), not flapi.yaml.
  */
 import { tmpdir } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
 import type { Manifest } from '../manifest.js';
 
 export interface ResolvedArtifactSettings {
@@ -34,6 +35,12 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
+/** `download-dir` as written in flapi.yaml: relative to the project (flapi.yaml's folder, or a built project's). */
+function projectPath(manifest: Manifest, dir: string | undefined): string | undefined {
+  if (dir === undefined) return undefined;
+  return isAbsolute(dir) ? dir : resolve(manifest.project?.root ?? '.', dir);
+}
+
 export function resolveArtifactSettings(manifest: Manifest, env: Env = process.env): ResolvedArtifactSettings {
   const configured = manifest.duckdb.artifact ?? {};
   const scheme = /^([a-z0-9]+):/i.exec(manifest.duckdb.dbPath ?? '')?.[1]?.toLowerCase();
@@ -48,6 +55,6 @@ export function resolveArtifactSettings(manifest: Manifest, env: Env = process.e
     ...(region !== undefined ? { region } : {}),
     forcePathStyle: pathStyle !== undefined ? pathStyle === 'true' || pathStyle === '1' : configured.forcePathStyle ?? endpoint !== undefined,
     pollIntervalMs: envInterval ?? configured.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-    downloadDir: nonEmpty(env['FLAPI_ARTIFACT_DIR']) ?? configured.downloadDir ?? tmpdir(),
+    downloadDir: nonEmpty(env['FLAPI_ARTIFACT_DIR']) ?? projectPath(manifest, configured.downloadDir) ?? tmpdir(),
   };
 }
