@@ -139,3 +139,22 @@ test('the dry-run reads tables of an existing duckdb.db_path without writing to 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the dry-run describes columns whose type depends on a parameter ({{params.id}} + 1)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flapi-config-'));
+  try {
+    mkdirSync(join(dir, 'sqls'));
+    writeFileSync(join(dir, 'flapi.yaml'), 'connections:\n  db: {}\n');
+    writeFileSync(join(dir, 'sqls', 'n.yaml'),
+      'url-path: /n/:id\ntemplate-source: n.sql\nwith-pagination: false\nrequest:\n  - field-name: id\n    field-in: path\n    required: true\n    validators:\n      - type: int\n');
+    writeFileSync(join(dir, 'sqls', 'n.sql'), "SELECT {{params.id}} + 1 AS next_id, 'x' AS label\n");
+    const result = await compileProject({ dir, env: {} });
+    assert.deepEqual(result.diagnostics, []);
+    const columns = result.manifest?.endpoints[0]?.columns ?? [];
+    assert.deepEqual(columns.map((c) => c.name), ['next_id', 'label']);
+    assert.match(columns[0]!.type, /^(INTEGER|BIGINT)$/, 'resolved by running under LIMIT 0 with the dry-run values');
+    assert.equal(columns[1]!.type, 'VARCHAR');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

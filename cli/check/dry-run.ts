@@ -5,11 +5,12 @@ import { staticCacheContext } from '../../runtime/cache/cache-target.js';
 import { describePostgres, PostgresQueryError } from '../../runtime/cache/postgres-describe.js';
 import { quoteIdent } from '../../runtime/cache/sql-names.js';
 import type { ColumnSpec, ConnectionSpec, Manifest } from '../../runtime/manifest.js';
-import { compileTemplate, renderTemplate, type CompiledTemplate, type TemplateContext } from '../../runtime/template/index.js';
+import { compileTemplate, renderTemplate, type BoundValue, type CompiledTemplate, type TemplateContext } from '../../runtime/template/index.js';
 import type { LoadedProject } from '../config/load-project.js';
 import type { CompiledEndpoint } from '../config/normalise-endpoint.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { CheckedTemplates } from './check-template.js';
+import { describeColumns } from './describe-columns.js';
 import { dryRunParams } from './placeholder-values.js';
 import { templatePositionAtOffset, templatePositionOf } from './sql-error-position.js';
 
@@ -217,8 +218,9 @@ async function prepare(
   file: string, source: string, input: DryRunInput, seen = new Set<string>(),
 ): Promise<{ sql: string; columns: ColumnSpec[] } | undefined | false> {
   let sql: string;
+  let values: readonly BoundValue[];
   try {
-    sql = renderTemplate(template, context).sql;
+    ({ sql, values } = renderTemplate(template, context));
   } catch (err) {
     input.diagnostics.push({ severity: 'error', file, line: 1, column: 1, code: 'template-render',
       message: `template cannot be rendered with the declared defaults and examples: ${firstLine(err)}` });
@@ -228,11 +230,7 @@ async function prepare(
   seen.add(sql);
   try {
     const statement = await connection.prepare(sql);
-    const columns: ColumnSpec[] = [];
-    for (let i = 0; i < statement.columnCount; i++) {
-      columns.push({ name: statement.columnName(i), type: statement.columnType(i).toString(), nullable: true });
-    }
-    return { sql, columns };
+    return { sql, columns: await describeColumns(connection, statement, sql, values) };
   } catch (err) {
     const message = String((err as Error).message ?? err);
     const at = templatePositionOf(message, sql, source);
