@@ -46,6 +46,25 @@ async function runRows(lease: PooledConnection, sql: string, values: readonly Bo
   return rowsJson(statement, await statement.run());
 }
 
+/**
+ * A page and its total from one snapshot: a cache refresh committing between the two
+ * queries would otherwise give the rows of one version and the count of the next.
+ */
+async function runPageAndCount(
+  lease: PooledConnection, sql: string, values: readonly BoundValue[], limit: number, offset: number,
+): Promise<{ rows: RowsJson; total: number }> {
+  await lease.connection.run('BEGIN TRANSACTION');
+  try {
+    const rows = await runRows(lease, pageSql(sql, values.length), pageValues(values, limit, offset));
+    const total = totalFromPage(limit, offset, rows.rowCount) ?? (await runCount(lease, sql, values));
+    await lease.connection.run('COMMIT');
+    return { rows, total };
+  } catch (err) {
+    await lease.connection.run('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
 async function runCount(lease: PooledConnection, sql: string, values: readonly BoundValue[]): Promise<number> {
   const statement = await lease.prepare(countSql(sql), { readOnly: true });
   bindValues(statement, values);
@@ -132,17 +151,22 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
       }
       const limit = pageLimit(params['limit'], maxRows);
       const offset = Number(params['offset']);
-      let rows: RowsJson;
+      let rows: RowsJson | undefined;
       let total: number | undefined;
       if (ownPaging) {
         rows = await runRows(lease, sql, values);
       } else {
         const version = database.dataVersion;
-        rows = await runRows(lease, pageSql(sql, values.length), pageValues(values, limit, offset));
-        // A short last page tells the total too, and then the earlier pages need no count.
-        total = totalFromPage(limit, offset, rows.rowCount) ?? counts!.get(sql, values);
-        if (total === undefined) total = await runCount(lease, sql, values);
-        counts!.set(sql, values, total, version);
+        const known = counts!.get(sql, values);
+        if (known !== undefined) {
+          rows = await runRows(lease, pageSql(sql, values.length), pageValues(values, limit, offset));
+          // A short last page tells the total too; a remembered count holds while the data version does.
+          total = totalFromPage(limit, offset, rows.rowCount) ?? (database.dataVersion === version ? known : undefined);
+        }
+        if (rows === undefined || total === undefined) {
+          ({ rows, total } = await runPageAndCount(lease, sql, values, limit, offset));
+          counts!.set(sql, values, total, version);
+        }
       }
       const next = nextLink(ctx.path, ctx.querystring, limit, offset, rows.rowCount, total);
       if (total !== undefined) ctx.set('X-Total-Count', String(total));

@@ -117,9 +117,13 @@ async function runRefresh(conn: DuckDBConnection, target: CacheTarget, manifest:
           rowCount: incremental ? await rowCount(conn, write) : written,
           highWaterMark: (await highWaterMark(conn, write)) ?? previous?.highWaterMark,
         });
+        // The data version moves on both sides of the commit (an incremental refresh that
+        // found nothing keeps it): anything cached while the commit lands, from either
+        // version, is dropped with the second move.
+        const changed = !incremental || written > 0;
+        if (changed) database.markDataChanged();
         await conn.run('COMMIT');
-        // Responses cached from the old data go now; an incremental refresh that found nothing keeps them.
-        if (!incremental || written > 0) database.markDataChanged();
+        if (changed) database.markDataChanged();
       } catch (err) {
         await conn.run('ROLLBACK').catch(() => undefined);
         throw err;
