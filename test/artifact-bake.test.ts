@@ -10,6 +10,9 @@ import { compileProject } from '../cli/compile-project.js';
 import { silentLogger, startServer } from '../runtime/index.js';
 import type { Manifest } from '../runtime/manifest.js';
 import { tempProject } from './support/cache-project.js';
+import { PG_URL, postgresUnavailable, testSchema } from './support/postgres.js';
+
+const pgUnavailable = await postgresUnavailable();
 
 const root = new URL('..', import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'flapi-bake-'));
@@ -96,6 +99,11 @@ describe('baking caches', () => {
       assert.ok(origins.includes('main.regions:init:2'), origins.join(', '));
       assert.ok(origins.some((o) => /^shop\.items__v\d+:cache:get_items:3$/.test(o)), origins.join(', '));
 
+      // The project still validates against its own artifact (the dry-run attaches it read-only).
+      const against = await compileProject({ dir: p.dir, env: { FLAPI_DATABASE: out } });
+      assert.deepEqual(against.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+      assert.equal(against.manifest?.duckdb.dbPath, out);
+
       // The CSV goes away: the served artifact must not need it, nor refresh.
       rmSync(join(p.dir, 'items.csv'));
       const server = await startServer({ ...manifest, duckdb: { ...manifest.duckdb, dbPath: out } }, { port: 0, logger: silentLogger });
@@ -108,6 +116,44 @@ describe('baking caches', () => {
         await server.close();
       }
     } finally {
+      p.remove();
+    }
+  });
+});
+
+describe('baking a cache from PostgreSQL', { skip: pgUnavailable ?? false }, () => {
+  it('streams the source into the artifact, which then validates and serves without PostgreSQL', async () => {
+    const pg = await testSchema('flapi_bake');
+    const p = tempProject({
+      'flapi.yaml': `project-name: pgshop\ntemplate:\n  path: ./sqls\n  environment-whitelist: ['^TEST_PG_.*']\nconnections:\n  pg:\n    type: postgres\n    url: '{{env.TEST_PG_URL}}'\n    properties:\n      schema: '{{env.TEST_PG_SCHEMA}}'\n`,
+      'sqls/orders.yaml': 'url-path: /orders\ntemplate-source: orders.sql\nconnection: [pg]\nwith-pagination: false\ncache:\n  table: orders\n  schema: pgcache\n  template-file: orders-cache.sql\n  primary-key: [id]\n  cursor:\n    column: updated_at\n    type: timestamptz\n',
+      'sqls/orders.sql': 'SELECT id, amount FROM pgcache.orders ORDER BY id',
+      'sqls/orders-cache.sql': 'SELECT id, amount, updated_at FROM {{conn.schema}}.orders',
+    }, 'flapi-bake-pg-');
+    try {
+      await pg.query('CREATE TABLE orders (id int PRIMARY KEY, amount numeric(10,2), updated_at timestamptz NOT NULL)');
+      await pg.query("INSERT INTO orders SELECT g, g * 2.5, timestamptz '2024-01-01' + g * interval '1 hour' FROM generate_series(1, 500) g");
+      const env = { TEST_PG_URL: PG_URL, TEST_PG_SCHEMA: pg.name };
+      const manifest = await p.compile(env);
+      const out = join(p.dir, 'pg-artifact.duckdb');
+      const result = await bakeArtifact({ manifest, out, flapiVersion: 'test', env });
+      assert.deepEqual(result.caches.map((c) => [c.endpoint, c.status, c.rowCount]), [['get_orders', 'succeeded', 500]]);
+
+      // The project validates against its artifact (the dry-run attaches it read-only beside PostgreSQL's description)...
+      const against = await compileProject({ dir: p.dir, env: { ...env, FLAPI_DATABASE: out } });
+      assert.deepEqual(against.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+      // ...and once PostgreSQL goes away, the artifact is all the server needs.
+      await pg.drop();
+      const server = await startServer(against.manifest!, { port: 0, logger: silentLogger });
+      try {
+        const rows = (await (await fetch(`${server.url}/orders`)).json()) as { id: number; amount: string }[];
+        assert.equal(rows.length, 500);
+        assert.deepEqual(rows[1], { id: 2, amount: '5.00' });
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await pg.drop();
       p.remove();
     }
   });

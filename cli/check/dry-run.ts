@@ -139,6 +139,16 @@ function cacheTemplateContexts(endpoint: CompiledEndpoint, contexts: CacheContex
   return [first, later];
 }
 
+/**
+ * `CREATE ... TABLE` of an empty cache table in the in-memory dry-run database. Qualified
+ * with its catalog: when db_path is attached (a baked artifact holds the cache's schema),
+ * an unqualified name would resolve to the attached, read-only file.
+ */
+function dryRunCacheTable(cache: { schema: string; table: string }): string {
+  const schema = `memory.${quoteIdent(cache.schema)}`;
+  return `CREATE SCHEMA IF NOT EXISTS ${schema}; CREATE OR REPLACE TABLE ${schema}.${quoteIdent(cache.table)}`;
+}
+
 /** Prepares the cache template in DuckDB and builds an empty cache table from its columns. */
 async function dryRunDuckdbCache(connection: DuckDBConnection, endpoint: CompiledEndpoint, template: CompiledTemplate, contexts: CacheContexts, input: DryRunInput): Promise<boolean> {
   const cache = endpoint.spec.cache!;
@@ -155,7 +165,7 @@ async function dryRunDuckdbCache(connection: DuckDBConnection, endpoint: Compile
   }
   if (!first) return true;
   try {
-    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(cache.schema)}; CREATE OR REPLACE TABLE ${quoteIdent(cache.schema)}.${quoteIdent(cache.table)} AS SELECT * FROM ${asSubquery(first.sql)} LIMIT 0`);
+    await connection.run(`${dryRunCacheTable(cache)} AS SELECT * FROM ${asSubquery(first.sql)} LIMIT 0`);
   } catch {
     // Prepared fine but not usable as a subquery (e.g. it binds parameters): endpoints reading it report on their own.
   }
@@ -196,7 +206,7 @@ async function dryRunPostgresCache(
   }
   if (!columns || columns.length === 0) return true;
   const definition = columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ');
-  await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(cache.schema)}; CREATE OR REPLACE TABLE ${quoteIdent(cache.schema)}.${quoteIdent(cache.table)} (${definition})`);
+  await connection.run(`${dryRunCacheTable(cache)} (${definition})`);
   return true;
 }
 
