@@ -107,7 +107,13 @@ export interface ConnectionSpec {
   logParameters: boolean;
   /** A source driver for cache refreshes (e.g. `postgres`); undefined = DuckDB itself. */
   type?: string;
+  /** The source's URL, when written literally. */
   url?: string;
+  /**
+   * The environment variable holding the URL, when it was written as `{{env.NAME}}`: read
+   * when a refresh runs, so the manifest (and a built server) never carries the credential.
+   */
+  urlEnv?: string;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

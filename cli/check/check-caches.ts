@@ -19,9 +19,13 @@ export function checkCaches(project: LoadedProject, manifest: Manifest, endpoint
     const at = project.main.locate(['connections', connection.name, 'type']);
     if (!(SOURCE_TYPES as readonly string[]).includes(connection.type)) {
       push('error', at, 'connection-type', `connection \`${connection.name}\` has type \`${connection.type}\`; flapi refreshes caches from ${SOURCE_TYPES.join(', ')} (or DuckDB SQL without a type)`);
-    } else if (connection.type !== 'duckdb' && (connection.url ?? '').trim() === '') {
-      push('warning', project.main.locate(['connections', connection.name, 'url']), 'connection-url-empty',
-        `connection \`${connection.name}\` has an empty url (an unset environment variable?); its caches cannot refresh until it is set`);
+    } else if (connection.type !== 'duckdb') {
+      const url = connection.url ?? (connection.urlEnv !== undefined ? project.env.raw(connection.urlEnv) : undefined) ?? '';
+      if (url.trim() === '') {
+        push('warning', project.main.locate(['connections', connection.name, 'url']), 'connection-url-empty', connection.urlEnv !== undefined
+          ? `connection \`${connection.name}\` takes its url from ${connection.urlEnv}, which is not set here; its caches refresh only where it is`
+          : `connection \`${connection.name}\` has an empty url; its caches cannot refresh until it has one`);
+      }
     }
   }
 

@@ -193,7 +193,7 @@ async function dryRunPostgresCache(
       return false;
     }
     try {
-      columns ??= await describePostgres(source, sql);
+      columns ??= await describePostgres(source, sql, input.project.env.rawValues());
     } catch (err) {
       if (err instanceof PostgresQueryError) {
         markUnbuilt(input, cache.schema, cache.table);

@@ -35,6 +35,11 @@ export class ProjectEnvironment {
     return this.values[name];
   }
 
+  /** Every variable, whitelisted or not: for values the config names by `{{env.NAME}}` (already checked against the whitelist). */
+  rawValues(): Readonly<Record<string, string | undefined>> {
+    return this.values;
+  }
+
   /** Every whitelisted variable that is set, for `env.*` in templates. */
   allowedValues(): Record<string, string> {
     const out: Record<string, string> = {};

@@ -4,6 +4,8 @@ import { MANIFEST_VERSION, type ArtifactSettings, type ConnectionSpec, type Mani
 import { parseDuration } from '../../runtime/artifact/artifact-settings.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LoadedProject } from './load-project.js';
+import { envReference } from './secret-source.js';
+import type { YamlDocument } from './yaml-document.js';
 import { normaliseAuth } from './normalise-auth.js';
 import { normaliseAdmin, normaliseCors, normaliseRateLimit } from './normalise-policies.js';
 import { normaliseLimits } from './normalise-limits.js';
@@ -55,7 +57,7 @@ export function normaliseConfig(project: LoadedProject, diagnostics: Diagnostic[
       responseCacheBytes: SERVER_DEFAULTS.responseCacheBytes,
     },
     duckdb: normaliseDuckdb(data.duckdb, root, env.raw('FLAPI_DATABASE')),
-    connections: normaliseConnections(data.connections, root),
+    connections: normaliseConnections(data.connections, root, main),
     environmentWhitelist: [...env.whitelist],
   };
 
@@ -120,7 +122,7 @@ function normaliseArtifact(value: unknown): ArtifactSettings {
   return out;
 }
 
-function normaliseConnections(value: unknown, root: string): Record<string, ConnectionSpec> {
+function normaliseConnections(value: unknown, root: string, main: YamlDocument): Record<string, ConnectionSpec> {
   const out: Record<string, ConnectionSpec> = {};
   for (const [name, raw] of Object.entries(asMap(value))) {
     const map = asMap(raw);
@@ -142,7 +144,9 @@ function normaliseConnections(value: unknown, root: string): Record<string, Conn
     const type = asString(map.type);
     if (type !== undefined) spec.type = type;
     const url = asString(map.url);
-    if (url !== undefined) spec.url = url;
+    const urlEnv = url === undefined ? undefined : envReference(main, ['connections', name, 'url']);
+    if (urlEnv !== undefined) spec.urlEnv = urlEnv;
+    else if (url !== undefined) spec.url = url;
     out[name] = spec;
   }
   return out;

@@ -6,6 +6,7 @@
 import pg from 'pg';
 import type { ConnectionSpec } from '../manifest.js';
 import { asSubquery } from './cache-source.js';
+import { connectionUrl } from './postgres-source.js';
 import { columnTransfer } from './postgres-types.js';
 
 export interface DescribedColumn {
@@ -28,9 +29,10 @@ const PREFIX = 'SELECT * FROM (';
  * Throws PostgresQueryError when PostgreSQL rejects the SQL (with the offset into `sql`
  * when it gives one); any other error means PostgreSQL could not be asked.
  */
-export async function describePostgres(connection: ConnectionSpec, sql: string, timeoutMs = 3000): Promise<DescribedColumn[]> {
-  const url = connection.url ?? '';
-  if (url.trim() === '') throw new Error(`connection \`${connection.name}\` has no url`);
+export async function describePostgres(
+  connection: ConnectionSpec, sql: string, env: Readonly<Record<string, string | undefined>>, timeoutMs = 3000,
+): Promise<DescribedColumn[]> {
+  const url = connectionUrl(connection, env);
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, application_name: 'flapi-validate' });
   client.on('error', () => undefined);
   await client.connect();

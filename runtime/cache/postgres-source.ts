@@ -17,18 +17,23 @@ const CONNECT_TIMEOUT_MS = 10_000;
 /** Session settings that make every value's text form one DuckDB parses the same way. */
 const SESSION = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET client_encoding = 'UTF8'";
 
-export function postgresSource(connection: ConnectionSpec): CacheSource {
+export function postgresSource(connection: ConnectionSpec, env: Readonly<Record<string, string | undefined>>): CacheSource {
   return {
     kind: 'postgres',
-    open: (sql, signal) => openPostgres(connection, sql, signal),
+    open: (sql, signal) => openPostgres(connection, connectionUrl(connection, env), sql, signal),
   };
 }
 
-async function openPostgres(connection: ConnectionSpec, sql: string, signal?: AbortSignal): Promise<SourceRelation> {
-  const url = connection.url ?? '';
-  if (url.trim() === '') {
-    throw new Error(`connection \`${connection.name}\` (type postgres) has no url; set \`url:\` (e.g. '{{env.DATABASE_URL}}') in flapi.yaml`);
-  }
+/** The connection's URL: written literally, or read now from the variable it names. */
+export function connectionUrl(connection: ConnectionSpec, env: Readonly<Record<string, string | undefined>>): string {
+  const url = connection.url ?? (connection.urlEnv !== undefined ? env[connection.urlEnv] : undefined) ?? '';
+  if (url.trim() !== '') return url;
+  throw new Error(connection.urlEnv !== undefined
+    ? `connection \`${connection.name}\` takes its url from the environment variable ${connection.urlEnv}, which is not set`
+    : `connection \`${connection.name}\` (type ${connection.type}) has no url; set \`url:\` (e.g. '{{env.DATABASE_URL}}') in flapi.yaml`);
+}
+
+async function openPostgres(connection: ConnectionSpec, url: string, sql: string, signal?: AbortSignal): Promise<SourceRelation> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'flapi-cache' });
   // A connection dropped mid-transfer surfaces through the running query; this keeps it from crashing the process.
   client.on('error', () => undefined);

@@ -90,7 +90,7 @@ async function runRefresh(conn: DuckDBConnection, target: CacheTarget, manifest:
   let failure: unknown;
   try {
     const sql = renderCacheTemplate(target, manifest, id, incremental ? previous : undefined, previous, options);
-    const source = await sourceOf(target);
+    const source = await sourceOf(target, options.env ?? process.env);
     const physical = incremental ? previousTable! : versionTableName(target.table, id);
     const write: WriteTarget = { catalog: target.catalog, schema: target.schema, physical, spec: target.spec };
     const relation = await source.open(sql, options.signal);
@@ -170,11 +170,11 @@ function renderCacheTemplate(
   return rendered.sql;
 }
 
-async function sourceOf(target: CacheTarget): Promise<CacheSource> {
+async function sourceOf(target: CacheTarget, env: Readonly<Record<string, string | undefined>>): Promise<CacheSource> {
   if (target.source === undefined) return duckdbSource;
   if (target.source.type === 'postgres' || target.source.type === 'postgresql') {
     // pg loads with the first PostgreSQL refresh: servers without one start without it.
-    return (await import('./postgres-source.js')).postgresSource(target.source);
+    return (await import('./postgres-source.js')).postgresSource(target.source, env);
   }
   throw new Error(`connection \`${target.source.name}\` has type \`${target.source.type}\`, which flapi cannot refresh from; use postgres, or DuckDB SQL (no type)`);
 }
