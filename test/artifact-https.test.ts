@@ -76,6 +76,20 @@ describe('an artifact behind an HTTP URL', () => {
     }
   });
 
+  it('names a version by its content when the server gives no validators, and swaps only when it changes', async () => {
+    files.put('/bare.duckdb', await bytes('b1'), { validators: false });
+    const s = await startServer(artifactManifest(`${files.url}/bare.duckdb`, { pollIntervalMs: 0, downloadDir: scratch }), { port: 0, logger: recordingLogger().logger });
+    try {
+      assert.match(s.artifact!.current.etag ?? '', /^sha256:[0-9a-f]{64}$/);
+      assert.equal(await s.artifact!.checkNow(), 'unchanged', 'downloaded again, recognised as the same');
+      files.put('/bare.duckdb', await bytes('b2'), { validators: false });
+      assert.equal(await s.artifact!.checkNow(), 'swapped');
+      assert.equal(await label(s.url), 'b2');
+    } finally {
+      await s.close();
+    }
+  });
+
   it('fails a cold start on a 404 with the URL and status', async () => {
     await assert.rejects(startServer(artifactManifest(`${files.url}/none.duckdb`, { downloadDir: scratch }), { port: 0, logger: recordingLogger().logger }), (err: Error) => {
       assert.ok(err instanceof ArtifactStartError);

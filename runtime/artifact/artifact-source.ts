@@ -3,6 +3,8 @@
  * check it, and open it read-only. Each version becomes a LoadedArtifact that owns its
  * database and (for downloads) its file; retiring the version frees both.
  */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDatabase, type Database } from '../db/index.js';
@@ -33,6 +35,12 @@ export interface LoadedArtifact {
   readonly database: Database;
   /** Closes the database and deletes the file if it was a download. */
   dispose(): Promise<void>;
+}
+
+async function fileSha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /** DuckDB's first error line, with the likely cause named when it is a short file. */
@@ -83,7 +91,11 @@ export class ArtifactSource {
   async fetch(ifNoneMatch?: string, signal?: AbortSignal): Promise<FetchedArtifact | undefined> {
     const dest = this.location.kind === 'local' ? '' : await this.nextDownload();
     const outcome = await this.store.fetch(dest, { ...(ifNoneMatch !== undefined ? { ifNoneMatch } : {}), ...(signal ? { signal } : {}) });
-    return outcome.status === 'fetched' ? outcome.artifact : undefined;
+    if (outcome.status !== 'fetched') return undefined;
+    // A server with neither ETag nor Last-Modified: name the version by its content, so an
+    // unchanged file is recognised (and not swapped in again) after each download.
+    if (outcome.artifact.etag === undefined) return { ...outcome.artifact, etag: `sha256:${await fileSha256(outcome.artifact.file)}` };
+    return outcome.artifact;
   }
 
   /**

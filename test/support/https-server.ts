@@ -15,7 +15,7 @@ import { join } from 'node:path';
 interface Served {
   bytes: Buffer;
   etag?: string;
-  lastModified: string;
+  lastModified?: string;
   /** Announce the full length but send only this many bytes, then drop the connection. */
   cutAt?: number;
 }
@@ -23,7 +23,8 @@ interface Served {
 export interface FileServer {
   readonly url: string;
   readonly requests: { path: string; status: number; ifNoneMatch?: string; ifModifiedSince?: string }[];
-  put(path: string, bytes: Buffer, options?: { etag?: boolean; cutAt?: number }): void;
+  /** `etag: false` serves Last-Modified only; `validators: false` serves neither. */
+  put(path: string, bytes: Buffer, options?: { etag?: boolean; validators?: boolean; cutAt?: number }): void;
   close(): Promise<void>;
 }
 
@@ -52,8 +53,8 @@ export async function startFileServer(tls?: { cert: string; key: string }): Prom
       res.end('not found');
       return;
     }
-    const fresh = file.etag !== undefined ? ifNoneMatch === file.etag : ifModifiedSince === file.lastModified;
-    const headers: Record<string, string | number> = { 'last-modified': file.lastModified, ...(file.etag ? { etag: file.etag } : {}) };
+    const fresh = file.etag !== undefined ? ifNoneMatch === file.etag : file.lastModified !== undefined && ifModifiedSince === file.lastModified;
+    const headers: Record<string, string | number> = { ...(file.lastModified ? { 'last-modified': file.lastModified } : {}), ...(file.etag ? { etag: file.etag } : {}) };
     if (fresh) {
       res.writeHead(304, headers);
       res.end();
@@ -75,10 +76,11 @@ export async function startFileServer(tls?: { cert: string; key: string }): Prom
     requests,
     put(path, bytes, options = {}) {
       tick += 1000;
+      const validators = options.validators !== false;
       files.set(path, {
         bytes,
-        lastModified: new Date(tick).toUTCString(),
-        ...(options.etag !== false ? { etag: `"${createHash('sha1').update(bytes).digest('hex')}"` } : {}),
+        ...(validators ? { lastModified: new Date(tick).toUTCString() } : {}),
+        ...(validators && options.etag !== false ? { etag: `"${createHash('sha1').update(bytes).digest('hex')}"` } : {}),
         ...(options.cutAt !== undefined ? { cutAt: options.cutAt } : {}),
       });
     },
