@@ -212,7 +212,7 @@ describe('adversarial clients', () => {
     const tenThousand = await raw(server.port, `GET /public?${Array.from({ length: 10_000 }, () => 'a=1').join('&')} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
     const status = statusOf(tenThousand.text);
     assert.ok(status === 414 || status === 431, `10,000 parameters: ${status}`);
-    assert.ok(Date.now() - started < 2000, `answered in ${Date.now() - started} ms`);
+    assert.ok(Date.now() - started < 10_000, `answered in ${Date.now() - started} ms`);
   });
 
   it('drops slow-loris clients after the headers timeout while others are served', async () => {
