@@ -49,17 +49,35 @@ function reqPerSecOf(results: BenchResults, role: ScenarioRole): number | undefi
   return undefined;
 }
 
+/** The ratio a paired scenario is held to: the median of its rounds' ratios. */
+function pairedRatio(outcome: ScenarioOutcome): number | undefined {
+  if (!('load' in outcome) || outcome.pairRatios === undefined || outcome.pairRatios.length === 0) return undefined;
+  return median(outcome.pairRatios);
+}
+
 /** Every measured outcome of a role: one per server that has the scenario. */
 function outcomesOf(results: BenchResults, role: ScenarioRole): { label: string; ratio: number | undefined }[] {
   const found: { label: string; ratio: number | undefined }[] = [];
   for (const server of results.servers) {
     for (const outcome of server.scenarios) {
       if (outcome.scenario.role !== role || !('load' in outcome)) continue;
-      const base = outcome.reference?.reqPerSec ?? (role === 'repeated' ? reqPerSecOf(results, 'floor') : reqPerSecOf(results, 'baseline-point'));
-      found.push({ label: outcome.scenario.label, ratio: base ? outcome.load.reqPerSec / base : undefined });
+      const base = role === 'repeated' ? reqPerSecOf(results, 'floor') : reqPerSecOf(results, 'baseline-point');
+      found.push({ label: outcome.scenario.label, ratio: pairedRatio(outcome) ?? (base ? outcome.load.reqPerSec / base : undefined) });
     }
   }
   return found;
+}
+
+function pairedLines(results: BenchResults): string[] {
+  const lines: string[] = [];
+  for (const server of results.servers) {
+    for (const o of server.scenarios) {
+      if (!('load' in o) || o.pairRatios === undefined || o.reference === undefined) continue;
+      lines.push(`- ${o.scenario.label}: median ${fmt(median(o.pairRatios), 2)}× over ${o.pairRatios.length} rounds ` +
+        `(${o.pairRatios.map((r) => `${fmt(r, 2)}×`).join(', ')}); ${fmt(o.load.reqPerSec)} req/s against ${fmt(o.reference.reqPerSec)} req/s`);
+    }
+  }
+  return lines.length ? ['', 'Paired ratios (‡), round by round, each against its reference measured right before it:', '', ...lines] : [];
 }
 
 function throughputTable(results: BenchResults, floor?: number, baseline?: number): string[] {
@@ -77,9 +95,10 @@ function throughputTable(results: BenchResults, floor?: number, baseline?: numbe
       const { load } = outcome;
       const rows = scenario.rowsPerRequest ? fmt(load.reqPerSec * scenario.rowsPerRequest) : '';
       // A paired reference (measured right before this scenario) stands in for its column, marked ‡.
+      const held = pairedRatio(outcome);
       const paired = (role: ScenarioRole, base: number | undefined) =>
-        outcome.reference !== undefined && scenario.role === (role === 'floor' ? 'repeated' : 'distinct-point')
-          ? `${ratio(load.reqPerSec, outcome.reference.reqPerSec)} ‡`
+        held !== undefined && scenario.role === (role === 'floor' ? 'repeated' : 'distinct-point')
+          ? `${fmt(held, 2)}× ‡`
           : ratio(load.reqPerSec, base);
       lines.push(
         `| ${scenario.label} | ${fmt(load.reqPerSec)} | ${fmt(load.p50Ms)} | ${fmt(load.p99Ms)} | ` +
@@ -209,6 +228,7 @@ export function renderReport(results: BenchResults): string {
     '## Throughput',
     '',
     ...throughputTable(results, floor, baseline),
+    ...pairedLines(results),
     ...notAvailableNotes(results),
     '',
     ...exportSection(results),
@@ -227,7 +247,7 @@ export function renderReport(results: BenchResults): string {
     '',
     ...targets(results),
     '',
-    '‡ against the reference measured immediately before this scenario in every round (drift on a shared machine cancels out); the (a) and (b) rows are their own slots in the rounds.',
+    '‡ median over the rounds of the ratio to the reference measured immediately before this scenario (drift on a shared machine cancels out); the (a) and (b) rows are their own slots in the rounds.',
     '',
   ].join('\n');
 }

@@ -7,7 +7,8 @@
  * The drift within a round is still seconds to minutes, so a scenario held to a ratio
  * (repeated reads against (a), distinct point lookups against (b)) gets its reference
  * measured again immediately before it, every round; its ratio is taken against those
- * paired runs (`reference` of its outcome).
+ * paired runs (`reference` of its outcome), as the median of the rounds' ratios: one round
+ * that another process spoiled moves a median much less than a sum.
  */
 import { mergeLoads, type LoadResult } from './load-test.js';
 import { probe, runRound, type RunSettings, type ScenarioOutcome } from './run-scenario.js';
@@ -56,10 +57,13 @@ export async function runRounds(
   }
   for (const target of live) {
     const paired = references.get(target);
+    const own = rounds.get(target)!;
     outcomes.set(target, {
       scenario: target.scenario,
-      load: mergeLoads(rounds.get(target)!),
-      ...(paired !== undefined ? { reference: mergeLoads(paired) } : {}),
+      load: mergeLoads(own),
+      ...(paired !== undefined
+        ? { reference: mergeLoads(paired), pairRatios: paired.map((ref, i) => (ref.reqPerSec > 0 ? own[i]!.reqPerSec / ref.reqPerSec : 0)) }
+        : {}),
     });
   }
   return outcomes;

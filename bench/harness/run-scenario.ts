@@ -9,9 +9,10 @@ import type { Scenario } from './scenarios.js';
 export type ScenarioOutcome =
   /**
    * `reference`: for a scenario held to a ratio (repeated reads against (a), distinct
-   * point lookups against (b)), that reference measured right before it in every round.
+   * point lookups against (b)), that reference measured right before it in every round;
+   * `pairRatios`: this scenario's req/s over the reference's, round by round.
    */
-  | { scenario: Scenario; load: LoadResult; reference?: LoadResult }
+  | { scenario: Scenario; load: LoadResult; reference?: LoadResult; pairRatios?: number[] }
   | { scenario: Scenario; unavailable: string };
 
 export interface RunSettings {
