@@ -59,11 +59,15 @@ export async function refreshCache(database: Database, manifest: Manifest, endpo
   if (busy.has(spec.name)) throw new RefreshInProgressError(spec.name);
   busy.add(spec.name);
   const conn = await database.instance.connect();
+  // Stopping (a shutdown) must not wait for a long DuckDB query to run its course.
+  const interrupt = () => conn.interrupt();
+  options.signal?.addEventListener('abort', interrupt, { once: true });
   try {
     const catalog = await currentCatalog(conn);
     const target = cacheTarget(manifest, spec, catalog);
     return await runRefresh(conn, target, manifest, options, database);
   } finally {
+    options.signal?.removeEventListener('abort', interrupt);
     busy.delete(spec.name);
     conn.closeSync();
   }

@@ -156,6 +156,11 @@ export class RefreshLoop {
 
   private failed(state: CacheState, err: unknown): void {
     if (this.closed) return;
+    if (err instanceof RefreshInProgressError) {
+      // Another app on the same database (the version a reload replaces) is refreshing this cache.
+      if (this.options.scheduled) this.arm(state, new Date(Date.now() + this.retry.baseMs), 'retry');
+      return;
+    }
     state.failures++;
     state.lastError = describeError(err);
     if (err instanceof RefreshFailedError && err.snapshot) state.lastAttempt = err.snapshot;
