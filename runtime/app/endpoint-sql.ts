@@ -33,6 +33,9 @@ export async function runWrite(
   database: Database,
 ): Promise<WriteOutcome> {
   const transaction = endpoint.operation.transaction;
+  // Moved before as well as after: a read that prepares while the write runs must not keep
+  // its statement past the write (see runtime/db/statement-cache.ts).
+  database.markDataChanged();
   if (transaction) await lease.connection.run('BEGIN TRANSACTION');
   try {
     const statement = await lease.prepare(sql);

@@ -15,8 +15,9 @@ export interface PooledConnection {
   readonly prepare: PrepareFn;
 }
 
-export function pooledConnection(connection: DuckDBConnection, cacheSize: number): PooledConnection {
-  const statements = new StatementCache(connection, cacheSize);
+/** `dataVersion` reads the database's data version; statements are prepared again after it moves. */
+export function pooledConnection(connection: DuckDBConnection, cacheSize: number, dataVersion?: () => number): PooledConnection {
+  const statements = new StatementCache(connection, cacheSize, dataVersion);
   return { connection, statements, prepare: (sql, options) => statements.prepare(sql, options?.readOnly === true) };
 }
 

@@ -74,9 +74,11 @@ export async function openDatabase(manifest: Manifest, options: OpenDatabaseOpti
   const lease = await acquireInstance(manifest.duckdb.dbPath ?? ':memory:', instanceOptions(manifest, readOnly));
   const instance = lease.instance;
   const members: PooledConnection[] = [];
+  let dataVersion = 1;
+  const currentVersion = (): number => dataVersion;
   try {
     for (let i = 0; i < size; i++) {
-      members.push(pooledConnection(await instance.connect(), cacheSize));
+      members.push(pooledConnection(await instance.connect(), cacheSize, currentVersion));
     }
     if (!readOnly) await runInit(manifest, members[0]!.connection, env);
   } catch (err) {
@@ -85,7 +87,6 @@ export async function openDatabase(manifest: Manifest, options: OpenDatabaseOpti
     throw err;
   }
   const pool = new ConnectionPool(members);
-  let dataVersion = 1;
   let closing: Promise<void> | undefined;
 
   const withConnection = async <T>(fn: (conn: DuckDBConnection, prepare: PrepareFn) => Promise<T>): Promise<T> => {

@@ -3,6 +3,11 @@
  * A template renders the same SQL for the same section outcomes, so a handful of entries
  * per endpoint covers every request. Whether a statement is a plain SELECT is learned at
  * prepare time and kept with it, so the read-only check costs nothing per request.
+ *
+ * Every statement is dropped when the data version moves (a write endpoint, a cache
+ * refresh): DuckDB 1.5 statements prepared before a MERGE changed rows can read corrupt
+ * strings when run again, on any connection. Re-preparing after a change is cheap; reads
+ * between changes keep reusing their statements.
  */
 import { StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 
@@ -25,16 +30,27 @@ export class StatementCache {
   /** The most recently used SQL text (the Map's last key). */
   private newest: string | undefined;
 
+  /** The data version the cached statements were prepared under. */
+  private version: number;
+
   constructor(
     private readonly connection: DuckDBConnection,
     private readonly capacity: number,
-  ) {}
+    private readonly dataVersion: () => number = () => 0,
+  ) {
+    this.version = dataVersion();
+  }
 
   get size(): number {
     return this.entries.size;
   }
 
   async prepare(sql: string, readOnly = false): Promise<DuckDBPreparedStatement> {
+    const version = this.dataVersion();
+    if (version !== this.version) {
+      this.clear();
+      this.version = version;
+    }
     let entry = this.entries.get(sql);
     if (entry !== undefined) {
       // Re-insert so Map order stays least-recently-used first, but not when it already is
