@@ -6,11 +6,18 @@
  *
  * `--against=/path/to/other/checkout` runs the same scenario on `flapi dev` from another
  * built checkout (its `bin/flapi.js`): before and after a change, side by side.
+ * `--server=flapi-built` measures the built server (flapi build, compiled offline, on a
+ * local artifact) instead of flapi dev.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureLoad, type LoadPlan } from './harness/load-test.js';
-import { SERVERS, type ServerEntry } from './harness/server-list.js';
+import { prepareBuiltProject } from './harness/built-project.js';
+import { REPO_ROOT } from './harness/flights-table.js';
+import { SERVERS, type BenchContext, type ServerEntry } from './harness/server-list.js';
 import { launchServer, type RunningServer } from './harness/server-process.js';
 
 const { values: flags } = parseArgs({
@@ -45,8 +52,17 @@ function entryOf(id: string): ServerEntry {
   return entry;
 }
 
+const context: BenchContext = {};
+let buildOut: string | undefined;
+if (flags.server === 'flapi-built' || flags.against === 'flapi-built') {
+  buildOut = mkdtempSync(join(tmpdir(), 'flapi-compare-build-'));
+  const build = spawnSync(process.execPath, ['bin/flapi.js', 'build', 'examples/flights', '--out', buildOut], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`flapi build failed: ${build.stderr || build.stdout}`);
+  context.built = await prepareBuiltProject(buildOut);
+}
+
 async function start(entry: ServerEntry): Promise<RunningServer> {
-  const spec = entry.prepare({});
+  const spec = entry.prepare(context);
   if ('unavailable' in spec) throw new Error(`${entry.id}: ${spec.unavailable}`);
   return launchServer(spec, (port) => entry.portFlag(port));
 }
@@ -95,4 +111,5 @@ try {
 } finally {
   await subject.stop();
   await reference.stop();
+  if (buildOut !== undefined) rmSync(buildOut, { recursive: true, force: true });
 }

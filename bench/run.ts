@@ -2,7 +2,7 @@
  * `npm run bench`: every server on loopback, one after another in one run, measured with
  * autocannon; the table goes to bench/results/latest.md and stdout.
  *
- *   npm run bench                 full run (5 interleaved rounds of 2 s per scenario, about 5 minutes)
+ *   npm run bench                 full run (7 interleaved rounds of 2 s per scenario, about 6 minutes)
  *   npm run bench -- --quick      development run (1.5 s per scenario)
  *   npm run bench -- --only=koa-hello,flapi-dev --no-build
  */
@@ -34,7 +34,7 @@ const { values: flags } = parseArgs({
 const quick = flags.quick === true;
 const settings: RunSettings = quick
   ? { seconds: 1.5, warmupSeconds: 0.5, rounds: 1 }
-  : { seconds: 10, warmupSeconds: 1, rounds: 5 };
+  : { seconds: 14, warmupSeconds: 1, rounds: 7 };
 const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 
