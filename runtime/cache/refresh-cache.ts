@@ -17,6 +17,7 @@ import { applyRetention } from './retention.js';
 import { SnapshotStore, type RefreshMode, type RefreshTrigger, type SnapshotRecord } from './snapshot-store.js';
 import { quoteIdent, versionTableName } from './sql-names.js';
 import { highWaterMark, publish, rowCount, tableExists, writeAppend, writeMerge, writeNewVersion, type WriteTarget } from './write-modes.js';
+import { redactText } from '../security/log-redaction.js';
 
 export interface RefreshOptions {
   /** Rebuild an append or merge cache from scratch instead of adding to it. */
@@ -183,7 +184,7 @@ async function sourceOf(target: CacheTarget, env: Readonly<Record<string, string
   throw new Error(`connection \`${target.source.name}\` has type \`${target.source.type}\`, which flapi cannot refresh from; use postgres, or DuckDB SQL (no type)`);
 }
 
-/** The first line of an error, without credentials a driver may have echoed from a URL. */
+/** The first line of an error, without credentials a driver may have echoed (URL passwords, `password=` pairs, tokens). */
 export function describeError(err: unknown): string {
   // Connecting to `localhost` may fail on every address at once: an AggregateError without a message.
   const inner = err instanceof AggregateError && err.message === '' ? err.errors[0] : undefined;
@@ -192,5 +193,5 @@ export function describeError(err: unknown): string {
   const first = text.split('\n').find((l) => l.trim() !== '') ?? text;
   const code = (err as { code?: unknown }).code;
   const withCode = typeof code === 'string' && /^[A-Z0-9_]+$/.test(code) && !first.includes(code) ? `${first} (${code})` : first;
-  return withCode.replace(/([a-z][a-z0-9+.-]*:\/\/)[^@/\s]*@/gi, '$1***@');
+  return redactText(withCode);
 }
