@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareBuiltProject } from './harness/built-project.js';
@@ -98,6 +98,7 @@ async function measureServers(context: BenchContext): Promise<ServerOutcome[]> {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const loadAtStart = loadavg()[0] ?? 0;
   const startedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   if (!flags['no-build']) build();
 
@@ -151,6 +152,7 @@ async function main(): Promise<void> {
       quick,
       settings,
       machine: `${availableParallelism()} × ${cpu}, Node ${process.version}`,
+      loadAverage: { start: loadAtStart, end: loadavg()[0] ?? 0 },
       durationMs: performance.now() - started,
       servers,
       copy,

@@ -148,12 +148,14 @@ describe('bench report', () => {
     };
     const fast = renderReport({
       ...base,
+      loadAverage: { start: 0.5, end: 2.25 },
       coldStarts: [
         { label: 'built server on a local artifact', samples: [400, 300, 900] },
         { label: COLD_START_FLOOR, samples: [250, 260] },
       ],
     });
     assert.match(fast, /built server on a local artifact: median 400 ms over 3 starts \(300–900 ms\)/);
+    assert.match(fast, /load average 0\.50 at the start, 2\.25 at the end/);
     assert.match(fast, /✓ built server cold start on a local artifact < 500 ms: 400 ms \(the floor, Koa \+ DuckDB on the same artifact, sampled alternately: 255 ms\)/);
     const slow = renderReport({
       ...base,

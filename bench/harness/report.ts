@@ -24,6 +24,8 @@ export interface BenchResults {
   settings: RunSettings;
   machine: string;
   durationMs: number;
+  /** 1-minute load average when the run started and when it ended (the machine is shared). */
+  loadAverage?: { start: number; end: number };
   servers: ServerOutcome[];
   copy: CopyTiming[];
   tools: CliTiming[];
@@ -223,7 +225,9 @@ export function renderReport(results: BenchResults): string {
     `${results.startedAt} · ${mode} · ${results.machine} · ${results.settings.seconds} s per scenario in ` +
       `${results.settings.rounds} interleaved round(s), after ${results.settings.warmupSeconds} s warm-up · ` +
       `all servers up together, measured one at a time · autocannon in-process, 1 worker · everything on 127.0.0.1 · ` +
-      `whole run ${fmt(results.durationMs / 1000, 1)} s · latencies at autocannon's 1 ms resolution`,
+      `whole run ${fmt(results.durationMs / 1000, 1)} s · ` +
+      (results.loadAverage ? `load average ${fmt(results.loadAverage.start, 2)} at the start, ${fmt(results.loadAverage.end, 2)} at the end (this run included) · ` : '') +
+      `latencies at autocannon's 1 ms resolution`,
     '',
     '## Throughput',
     '',
