@@ -8,9 +8,9 @@ import type { Database, PooledConnection } from '../db/index.js';
 import { bindValues } from '../db/index.js';
 import type { EndpointSpec, ServerSettings } from '../manifest.js';
 import { compileParams } from '../params/index.js';
-import { compileTemplate, renderTemplate, type BoundValue, type CompiledTemplate } from '../template/index.js';
+import { compileTemplate, renderTemplate, type BoundValue } from '../template/index.js';
 import { negotiateFormat, RESPONSE_FORMATS } from '../formats/index.js';
-import { enumParams, runWrite } from './endpoint-sql.js';
+import { enumParams, runWrite, usesAuth, usesOwnPaging } from './endpoint-sql.js';
 import { respondInFormat } from './format-response.js';
 import { ClientError, ValidationFailed } from './http-errors.js';
 import { CountCache } from './count-cache.js';
@@ -35,10 +35,6 @@ export interface HandlerContext {
 export const RESERVED_QUERY_KEYS = ['format'] as const;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
-
-function usesOwnPaging(template: CompiledTemplate): boolean {
-  return template.references.some((r) => r.namespace === 'params' && (r.key === 'limit' || r.key === 'offset'));
-}
 
 async function runRows(lease: PooledConnection, sql: string, values: readonly BoundValue[]): Promise<RowsJson> {
   const statement = await lease.prepare(sql, { readOnly: true });
@@ -79,7 +75,7 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
   const isRead = endpoint.operation.type === 'read';
   const paged = endpoint.pagination && isRead;
   const ownPaging = paged && usesOwnPaging(template);
-  const usesAuth = template.references.some((r) => r.namespace === 'auth');
+  const readsAuth = usesAuth(template);
   const { database, conn, env, cache } = deps;
   const pool = database.pool;
   const bodyLimit = deps.server.bodyLimit;
@@ -87,8 +83,9 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
   const jsonReader = createJsonReader();
   // `limits.max-rows`: a page never exceeds it, an unpaged read is cut off at it.
   const maxRows = deps.server.maxRows !== undefined && deps.server.maxRows > 0 ? deps.server.maxRows : undefined;
-  const capped = (sql: string, values: readonly BoundValue[]) =>
-    maxRows === undefined || (paged && !ownPaging) || !isRead ? { sql, values: [...values] } : { sql: pageSql(sql, values.length), values: pageValues(values, maxRows, 0) };
+  const capsRows = maxRows !== undefined && isRead && !(paged && !ownPaging);
+  const capped = (rendered: { sql: string; values: BoundValue[] }) =>
+    capsRows ? { sql: pageSql(rendered.sql, rendered.values.length), values: pageValues(rendered.values, maxRows!, 0) } : rendered;
   const counts = paged && !ownPaging ? new CountCache(() => database.dataVersion) : undefined;
 
   return async function handleEndpoint(ctx: Context): Promise<void> {
@@ -102,9 +99,8 @@ export function createEndpointHandler(endpoint: EndpointSpec, deps: HandlerConte
     if (!parsed.ok) throw new ValidationFailed(parsed.errors);
     const params = parsed.values;
     // `auth.*` is the identity the security middleware verified, bound like any parameter.
-    const auth = usesAuth ? authTemplateValues(authOf(ctx.state)) : undefined;
-    const rendered = renderTemplate(template, { params, conn, env, cache, ...(auth !== undefined ? { auth } : {}) });
-    const { sql, values } = capped(rendered.sql, rendered.values);
+    const auth = readsAuth ? authTemplateValues(authOf(ctx.state)) : undefined;
+    const { sql, values } = capped(renderTemplate(template, { params, conn, env, cache, ...(auth !== undefined ? { auth } : {}) }));
     if (maxRows !== undefined && isRead) ctx.set('X-Max-Rows', String(maxRows));
 
     const lease = await pool.acquire();

@@ -1,11 +1,12 @@
 /**
  * What HTTP handlers and MCP tools share about running an endpoint's SQL: which params
- * may be spliced, and the write path with its optional transaction.
+ * may be spliced, what the compiled template refers to, and the write path with its
+ * optional transaction.
  */
 import type { DuckDBMaterializedResult, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { bindValues, type Database, type PooledConnection } from '../db/index.js';
 import type { EndpointSpec } from '../manifest.js';
-import type { BoundValue } from '../template/index.js';
+import type { BoundValue, CompiledTemplate } from '../template/index.js';
 
 /** Enum-validated params with their allowed values: the only request values the template may splice. */
 export function enumParams(endpoint: EndpointSpec): Map<string, readonly string[]> {
@@ -14,6 +15,16 @@ export function enumParams(endpoint: EndpointSpec): Map<string, readonly string[
     for (const v of p.validators) if (v.type === 'enum') out.set(p.name, v.allowedValues);
   }
   return out;
+}
+
+/** The template pages itself (refers to `params.limit` / `params.offset`): no LIMIT/OFFSET is added around it. */
+export function usesOwnPaging(template: CompiledTemplate): boolean {
+  return template.references.some((r) => r.namespace === 'params' && (r.key === 'limit' || r.key === 'offset'));
+}
+
+/** The template reads `auth.*`, so the caller's identity must be rendered into it. */
+export function usesAuth(template: CompiledTemplate): boolean {
+  return template.references.some((r) => r.namespace === 'auth');
 }
 
 export interface WriteOutcome {

@@ -3,14 +3,14 @@
  * parameter parser, its compiled template, the pool's statement cache, `bindValues`,
  * pagination SQL and the JSON serialiser. Only the Koa request and response are left out.
  */
-import { bindValues, type Database, type PooledConnection } from '../db/index.js';
+import { bindValues, type PooledConnection } from '../db/index.js';
 import type { EndpointSpec, ParamLocation, ParamSpec, ServerSettings } from '../manifest.js';
 import { compileParams, paginationParams, type FieldError, type ParamValue } from '../params/index.js';
 import { compileTemplate, renderTemplate, type BoundValue } from '../template/index.js';
-import { RESERVED_QUERY_KEYS } from '../app/endpoint-handler.js';
+import { RESERVED_QUERY_KEYS, type HandlerContext } from '../app/endpoint-handler.js';
 import { pageSql, pageValues } from '../app/pagination.js';
 import { rowsJson } from '../app/rows-json.js';
-import { enumParams, runWrite } from '../app/endpoint-sql.js';
+import { enumParams, runWrite, usesAuth, usesOwnPaging } from '../app/endpoint-sql.js';
 import { placeArguments } from './tool-arguments.js';
 import { authTemplateValues, type AuthContext } from '../security/auth-context.js';
 
@@ -29,14 +29,8 @@ export type RunOutcome =
       rowsAffected?: number;
     };
 
-export interface RunnerDeps {
-  database: Database;
-  server: ServerSettings;
-  conn: Record<string, unknown>;
-  env: Record<string, unknown>;
-  /** `cache.*` of a cached endpoint: configuration values only. */
-  cache?: Record<string, unknown>;
-}
+/** What a tool call runs with: the same context an endpoint's HTTP handler gets. */
+export type RunnerDeps = HandlerContext;
 
 export interface EndpointRunner {
   readonly endpoint: EndpointSpec;
@@ -65,8 +59,8 @@ export function createEndpointRunner(endpoint: EndpointSpec, deps: RunnerDeps): 
   const locations = new Map<string, ParamLocation>(params.map((p) => [p.name, p.in]));
   const isRead = endpoint.operation.type === 'read';
   const paged = endpoint.pagination && isRead;
-  const ownPaging = paged && template.references.some((r) => r.namespace === 'params' && (r.key === 'limit' || r.key === 'offset'));
-  const usesAuth = template.references.some((r) => r.namespace === 'auth');
+  const ownPaging = paged && usesOwnPaging(template);
+  const readsAuth = usesAuth(template);
   const { database, conn, env, cache } = deps;
   const timeoutMs = deps.server.requestTimeoutMs;
 
@@ -109,7 +103,7 @@ export function createEndpointRunner(endpoint: EndpointSpec, deps: RunnerDeps): 
         const rest = parsed.ok ? [] : parsed.errors.filter((e) => !own.has(e.field));
         return { ok: false, errors: [...placed.errors, ...rest] };
       }
-      const auth = usesAuth ? authTemplateValues(options.auth ?? { authenticated: false, roles: [] }) : undefined;
+      const auth = readsAuth ? authTemplateValues(options.auth ?? { authenticated: false, roles: [] }) : undefined;
       const { sql, values } = renderTemplate(template, { params: parsed.values, conn, env, cache, ...(auth !== undefined ? { auth } : {}) });
       const lease = await database.pool.acquire();
       const timer = timeoutMs > 0 ? setTimeout(() => lease.connection.interrupt(), timeoutMs) : undefined;

@@ -6,21 +6,15 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { JWTHeaderParameters, JWTVerifyGetKey } from 'jose';
-import type { AuthSpec, ClaimsSpec, JwtSpec } from '../manifest.js';
+import type { AuthSpec, JwtSpec } from '../manifest.js';
 import { authorizationValue, quoted, type Authenticator, type AuthOutcome, type RequestHeaders } from './authenticator.js';
 import { joseIfLoaded, loadJose } from './jose-module.js';
 import { authFromClaims } from './jwt-claims.js';
 import { resolveOptionalSecret, type Environment } from './secret-value.js';
 import type { Jose } from './jose-module.js';
 
-export interface JwtCheck {
-  algorithms: string[];
-  issuer?: string;
-  audience: string[];
-  clockSkewSeconds: number;
-  requireExpiry: boolean;
-  claims: ClaimsSpec;
-}
+/** What a token is checked against once its key is known: the JWT settings without the key material. */
+export type JwtCheck = Omit<JwtSpec, 'secret' | 'publicKey'>;
 
 const HMAC = /^HS(256|384|512)$/;
 
