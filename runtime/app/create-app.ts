@@ -7,8 +7,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import { Router } from '@koa/router';
 import { openDatabase, whitelistedEnv, type Database } from '../db/index.js';
-import type { EndpointSpec, Manifest } from '../manifest.js';
+import type { Manifest } from '../manifest.js';
 import { registerAdminRoutes } from './admin-routes.js';
+import { endpointContext } from './endpoint-context.js';
 import { createEndpointHandler } from './endpoint-handler.js';
 import { errorMiddleware } from './error-middleware.js';
 import { createFastCacheHit, openEndpointNames } from './fast-cache-hit.js';
@@ -19,7 +20,7 @@ import { createResponseCache, type ResponseCache } from '../response-cache/index
 import { requestIdMiddleware } from './request-id.js';
 import { openApiRoutes } from './openapi-routes.js';
 import { openServedArtifact, type ArtifactVersion, type LoadedArtifact, type ServedArtifact } from '../artifact/index.js';
-import { registerCacheRoutes, startCacheRuntime, staticCacheContext, type CacheRefreshMode, type CacheRuntime, type RetryPolicy } from '../cache/index.js';
+import { registerCacheRoutes, startCacheRuntime, type CacheRefreshMode, type CacheRuntime, type RetryPolicy } from '../cache/index.js';
 import { createSecurity, securityHeaders } from '../security/index.js';
 
 export interface CreateAppOptions {
@@ -56,11 +57,6 @@ export interface FlapiApp {
   caches: CacheRuntime;
   /** Stops cache refreshes; closes the database if this app opened it. */
   close(): Promise<void>;
-}
-
-function connProperties(manifest: Manifest, endpoint: EndpointSpec): Record<string, unknown> {
-  const name = endpoint.connection[0];
-  return name === undefined ? {} : { ...manifest.connections[name]?.properties };
 }
 
 export async function createApp(manifest: Manifest, options: CreateAppOptions = {}): Promise<FlapiApp> {
@@ -100,10 +96,7 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
       if (endpoint.urlPath === undefined) continue;
       let handler;
       try {
-        handler = createEndpointHandler(endpoint, {
-          database, server: manifest.server, conn: connProperties(manifest, endpoint), env,
-          ...(endpoint.cache ? { cache: staticCacheContext(endpoint.cache, caches.catalog) } : {}),
-        });
+        handler = createEndpointHandler(endpoint, endpointContext(manifest, endpoint, { database, env, cacheCatalog: caches.catalog }));
       } catch (err) {
         throw new Error(`endpoint ${endpoint.method} ${endpoint.urlPath} (${endpoint.file}): ${(err as Error).message}`, { cause: err });
       }

@@ -10,7 +10,7 @@ import type { EndpointSpec, Manifest } from '../manifest.js';
 import { dryRunParams } from '../params/index.js';
 import { compileTemplate, renderTemplate } from '../template/index.js';
 import { enumParams } from '../app/endpoint-sql.js';
-import { staticCacheContext } from '../cache/index.js';
+import { endpointContext } from '../app/endpoint-context.js';
 import type { ArtifactMetadata } from './artifact-metadata.js';
 import { ArtifactRejectedError } from './artifact-rejected.js';
 
@@ -28,7 +28,7 @@ function firstLine(err: unknown): string {
 
 async function endpointProblem(database: Database, manifest: Manifest, endpoint: EndpointSpec, env: Record<string, string>, catalog: string): Promise<string | undefined> {
   const template = compileTemplate(endpoint.template.sql, { splice: enumParams(endpoint) });
-  const conn = manifest.connections[endpoint.connection[0] ?? '']?.properties ?? {};
+  const { conn, cache } = endpointContext(manifest, endpoint, { database, env, cacheCatalog: catalog });
   const paging = endpoint.pagination ? { limit: manifest.server.defaultLimit } : undefined;
   const auth = { username: 'user', email: 'user@example.com', roles: [], type: 'bearer', authenticated: true };
   const seen = new Set<string>();
@@ -36,7 +36,6 @@ async function endpointProblem(database: Database, manifest: Manifest, endpoint:
     let sql: string;
     try {
       // The same context the endpoint handler renders with, cache.* included.
-      const cache = endpoint.cache ? staticCacheContext(endpoint.cache, catalog) : undefined;
       sql = renderTemplate(template, { params, conn, env, auth, ...(cache ? { cache } : {}) }).sql;
     } catch {
       // A render failure is a project error the compiler reports; it says nothing about the file.

@@ -6,7 +6,7 @@
 import type { Database } from '../db/index.js';
 import type { EndpointSpec, Manifest, ParamSpec } from '../manifest.js';
 import { paramSchema, type JsonSchema } from '../openapi/index.js';
-import { staticCacheContext } from '../cache/cache-target.js';
+import { endpointContext } from '../app/endpoint-context.js';
 import { createEndpointRunner, type EndpointRunner } from './run-endpoint.js';
 
 export interface McpTool {
@@ -69,11 +69,6 @@ export function inputSchema(params: readonly ParamSpec[], strict: boolean): McpT
   return schema;
 }
 
-function connProperties(manifest: Manifest, endpoint: EndpointSpec): Record<string, unknown> {
-  const name = endpoint.connection[0];
-  return name === undefined ? {} : { ...manifest.connections[name]?.properties };
-}
-
 function describe(endpoint: EndpointSpec, error: unknown): Error {
   return new Error(`MCP ${endpoint.name} (${endpoint.file}): ${(error as Error).message}`, { cause: error });
 }
@@ -86,10 +81,7 @@ export function buildCatalog(manifest: Manifest, deps: CatalogDeps): McpCatalog 
     let runner: EndpointRunner | undefined;
     if (mcp.tool || mcp.resource) {
       try {
-        runner = createEndpointRunner(endpoint, {
-          database: deps.database, server: manifest.server, conn: connProperties(manifest, endpoint), env: deps.env,
-          ...(endpoint.cache ? { cache: staticCacheContext(endpoint.cache, deps.cacheCatalog ?? 'memory') } : {}),
-        });
+        runner = createEndpointRunner(endpoint, endpointContext(manifest, endpoint, { ...deps, cacheCatalog: deps.cacheCatalog ?? 'memory' }));
       } catch (err) {
         throw describe(endpoint, err);
       }
