@@ -72,6 +72,8 @@ export interface HttpLimits {
   maxHeadersCount: number;
   /** Most query parameters one request may carry. */
   maxQueryParams: number;
+  /** A streamed response whose client has taken nothing for this long is aborted (0 = never). */
+  streamIdleMs: number;
 }
 
 export interface DuckDBSettings {

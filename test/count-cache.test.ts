@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CountCache } from '../runtime/app/count-cache.js';
+import { CountCache } from '../runtime/plan/count-cache.js';
 import { startServer, type HttpServerHandle } from '../runtime/index.js';
 import { endpoint, manifest } from './serve-fixture.js';
 

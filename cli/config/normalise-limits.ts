@@ -43,6 +43,8 @@ export function normaliseLimits(data: YamlMap, root: string, doc: YamlDocument, 
   if (headers !== undefined) http.maxHeadersCount = headers;
   const params = count('max-query-params');
   if (params !== undefined) http.maxQueryParams = params;
+  const streamIdle = millis('stream-idle-timeout');
+  if (streamIdle !== undefined) http.streamIdleMs = streamIdle;
   if (Object.keys(http).length > 0) server.httpLimits = http;
 
   if (data['trust-proxy'] !== undefined) server.trustProxy = asBoolean(data['trust-proxy'], false);

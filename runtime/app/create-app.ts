@@ -9,8 +9,8 @@ import { Router } from '@koa/router';
 import { openDatabase, whitelistedEnv, type Database } from '../db/index.js';
 import type { Manifest } from '../manifest.js';
 import { registerAdminRoutes } from './admin-routes.js';
-import { endpointContext } from './endpoint-context.js';
 import { createEndpointHandler } from './endpoint-handler.js';
+import { compileEndpointPlans } from './compile-plans.js';
 import { errorMiddleware } from './error-middleware.js';
 import { createFastCacheHit, openEndpointNames } from './fast-cache-hit.js';
 import { createJsonLogger, type Logger } from './logger.js';
@@ -22,6 +22,7 @@ import { openApiRoutes } from './openapi-routes.js';
 import { openServedArtifact, type ArtifactVersion, type LoadedArtifact, type ServedArtifact } from '../artifact/index.js';
 import { registerCacheRoutes, startCacheRuntime, type CacheRefreshMode, type CacheRuntime, type RetryPolicy } from '../cache/index.js';
 import { createSecurity, securityHeaders } from '../security/index.js';
+import { httpLimits } from '../security/http-limits.js';
 
 export interface CreateAppOptions {
   /** Use this database instead of opening one; it is then not closed by `close()`. */
@@ -89,20 +90,6 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
       ...(options.env ? { env: options.env } : {}),
       ...(options.cacheRetry ? { retry: options.cacheRetry } : {}),
     });
-    const router = new Router();
-    registerAdminRoutes(router, manifest, database, artifact?.version, caches);
-    registerCacheRoutes(router, caches);
-    for (const endpoint of manifest.endpoints) {
-      if (endpoint.urlPath === undefined) continue;
-      let handler;
-      try {
-        handler = createEndpointHandler(endpoint, endpointContext(manifest, endpoint, { database, env, cacheCatalog: caches.catalog }));
-      } catch (err) {
-        throw new Error(`endpoint ${endpoint.method} ${endpoint.urlPath} (${endpoint.file}): ${(err as Error).message}`, { cause: err });
-      }
-      router.register(endpoint.urlPath, [endpoint.method], handler, { name: endpoint.name });
-    }
-
     const pool = database.pool;
     const metrics = new Metrics({ pool: () => ({ size: pool.size, inUse: pool.inUse, waiting: pool.waiting }) });
     const responseCache = createResponseCache({
@@ -110,6 +97,22 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
       dataVersion: () => database.dataVersion,
       metrics,
     });
+    // Every endpoint compiled once; HTTP routes and MCP tools run the same plans.
+    const executors = compileEndpointPlans(manifest, database, env, caches.catalog);
+    const openEndpoints = openEndpointNames(manifest);
+    const streamIdleMs = httpLimits(manifest.server).streamIdleMs;
+    const router = new Router();
+    registerAdminRoutes(router, manifest, database, artifact?.version, caches);
+    registerCacheRoutes(router, caches);
+    for (const endpoint of manifest.endpoints) {
+      if (endpoint.urlPath === undefined) continue;
+      const handler = createEndpointHandler(executors.get(endpoint.name)!, {
+        responseCache,
+        rawAlias: openEndpoints.has(endpoint.name),
+        streamIdleMs,
+      });
+      router.register(endpoint.urlPath, [endpoint.method], handler, { name: endpoint.name });
+    }
 
     const app = new Koa();
     // Errors are logged by the error middleware with the request id; Koa's own printing would double them.
@@ -118,7 +121,7 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     app.proxy = manifest.server.trustProxy === true;
     app.maxIpsCount = 1;
     // Order matters: ids and timing wrap everything; security runs before anything that answers
-    // (metrics, docs, MCP, the response cache, the routes); the cache sits in front of the routes.
+    // (metrics, docs, MCP, the routes, whose handlers ask the response cache).
     app.use(requestIdMiddleware);
     app.use(requestMetrics(metrics));
     app.use(errorMiddleware(logger));
@@ -126,12 +129,10 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     app.use(security.middleware);
     app.use(metricsRoute(metrics));
     app.use(openApiRoutes(manifest));
-    app.use(mcpMiddleware(manifest, { database, env, logger, cacheCatalog: caches.catalog }));
-    app.use(responseCache.middleware);
+    app.use(mcpMiddleware(manifest, { executors, logger }));
     app.use(router.routes());
     app.use(router.allowedMethods());
 
-    const openEndpoints = openEndpointNames(manifest);
     const callback = () => {
       const koa = app.callback();
       if (openEndpoints.size === 0 || manifest.server.responseCacheBytes <= 0) return koa;

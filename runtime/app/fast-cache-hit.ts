@@ -7,8 +7,10 @@
  * It answers only what the Koa path would answer identically:
  * - GET requests in origin form (`/path?query`), so the path and query are exactly
  *   what Koa's `ctx.path`/`ctx.querystring` would read;
- * - entries stored by an endpoint in `openEndpoints`: those that no middleware before
- *   the cache acts on (no auth, no rate limit, no CORS; decided once by `createApp`);
+ * - entries the endpoint handler filed under the raw request (runtime/response-cache),
+ *   which it does only for endpoints in `openEndpoints`: those that no middleware before
+ *   the handler acts on (no auth, no rate limit, no CORS) and whose parameters all come
+ *   from the path and query, so the raw request decides the plan's key;
  * and keeps what that path does: `X-Request-Id`, the security headers, ETag and
  * `If-None-Match` → 304, `X-Cache: HIT`, the hit counter and the request metrics under
  * the endpoint's name.
@@ -40,7 +42,9 @@ export function openEndpointNames(manifest: Manifest): Set<string> {
     return open;
   }
   for (const endpoint of manifest.endpoints) {
-    if (endpoint.urlPath !== undefined && endpoint.auth === undefined && endpoint.rateLimit === undefined) open.add(endpoint.name);
+    // The raw request line decides the answer only when no parameter comes from a header or the body.
+    const rawDecides = endpoint.params.every((p) => p.in === 'query' || p.in === 'path');
+    if (endpoint.urlPath !== undefined && endpoint.auth === undefined && endpoint.rateLimit === undefined && rawDecides) open.add(endpoint.name);
   }
   return open;
 }

@@ -1,9 +1,13 @@
 /**
  * Reads answered in a format other than buffered JSON: CSV, NDJSON and Arrow stream
  * straight from a streaming DuckDB result; Parquet is written by DuckDB to a temp file
- * and streamed from there. A streamed body keeps its connection until the body closes.
+ * and streamed from there. The request timeout covers the time to the first byte in
+ * every format: the first chunk (or the whole COPY) is in hand before the response
+ * starts, so a slow query still gets a clean 503. A streamed body keeps its connection
+ * until the body closes.
  */
 import type { Context } from 'koa';
+import type { DuckDBResult } from '@duckdb/node-api';
 import type { PooledConnection } from '../db/index.js';
 import { bindValues } from '../db/index.js';
 import {
@@ -14,6 +18,7 @@ import {
   type ResponseFormat,
   type StreamedFormat,
 } from '../formats/index.js';
+import type { QueryGuard } from '../plan/index.js';
 import type { BoundValue } from '../template/index.js';
 
 export interface FormatRequest {
@@ -24,19 +29,41 @@ export interface FormatRequest {
   values: readonly BoundValue[];
   /** File name stem for downloads. */
   name: string;
-  /** Gives the connection back; called exactly once. */
+  /** Gives the connection back (and stops the guard); called exactly once. */
   release: () => void;
+  /** Settled once the first byte is ready. */
+  guard: QueryGuard;
+}
+
+/** The result with its first chunk already fetched, replayed before the rest. */
+async function prefetched(result: DuckDBResult): Promise<DuckDBResult> {
+  let pending: Awaited<ReturnType<DuckDBResult['fetchChunk']>> | undefined = await result.fetchChunk();
+  const replay = Object.create(result) as DuckDBResult;
+  replay.fetchChunk = async () => {
+    if (pending !== undefined) {
+      const chunk = pending;
+      pending = undefined;
+      return chunk;
+    }
+    return result.fetchChunk();
+  };
+  return replay;
 }
 
 export async function respondInFormat(request: FormatRequest): Promise<void> {
-  const { ctx, format, lease, sql, values, name } = request;
-  // The endpoint's own SQL must be a read whatever the format wraps it in.
-  const statement = await lease.prepare(sql, { readOnly: true });
-  const disposition = contentDisposition(format, name);
-  if (disposition) ctx.set('Content-Disposition', disposition);
-
-  if (format === 'parquet') {
-    try {
+  const { ctx, format, lease, sql, values, name, guard } = request;
+  let released = false;
+  const releaseOnce = () => {
+    if (released) return;
+    released = true;
+    request.release();
+  };
+  try {
+    // The endpoint's own SQL must be a read whatever the format wraps it in.
+    const statement = await lease.prepare(sql, { readOnly: true });
+    const disposition = contentDisposition(format, name);
+    if (disposition) ctx.set('Content-Disposition', disposition);
+    if (format === 'parquet') {
       const exported = await parquetExport({
         sql,
         execute: async (copySql) => {
@@ -50,25 +77,15 @@ export async function respondInFormat(request: FormatRequest): Promise<void> {
           }
         },
       });
+      releaseOnce();
       ctx.type = CONTENT_TYPES.parquet;
       ctx.length = exported.size;
       ctx.body = exported.stream;
-    } finally {
-      request.release();
+      return;
     }
-    return;
-  }
-
-  let released = false;
-  const releaseOnce = () => {
-    if (!released) {
-      released = true;
-      request.release();
-    }
-  };
-  try {
     bindValues(statement, values);
-    const result = await statement.stream();
+    const result = await prefetched(await statement.stream());
+    guard.settle();
     const body = formatStream(format as StreamedFormat, result);
     body.once('close', releaseOnce);
     ctx.type = CONTENT_TYPES[format];

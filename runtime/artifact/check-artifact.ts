@@ -7,10 +7,7 @@
  */
 import { whitelistedEnv, type Database } from '../db/index.js';
 import type { EndpointSpec, Manifest } from '../manifest.js';
-import { dryRunParams } from '../params/index.js';
-import { compileTemplate, renderTemplate } from '../template/index.js';
-import { enumParams } from '../app/endpoint-sql.js';
-import { endpointContext } from '../app/endpoint-context.js';
+import { compilePlan, renderContext, sampleRenders } from '../plan/index.js';
 import type { ArtifactMetadata } from './artifact-metadata.js';
 import { ArtifactRejectedError } from './artifact-rejected.js';
 
@@ -27,25 +24,14 @@ function firstLine(err: unknown): string {
 }
 
 async function endpointProblem(database: Database, manifest: Manifest, endpoint: EndpointSpec, env: Record<string, string>, catalog: string): Promise<string | undefined> {
-  const template = compileTemplate(endpoint.template.sql, { splice: enumParams(endpoint) });
-  const { conn, cache } = endpointContext(manifest, endpoint, { database, env, cacheCatalog: catalog });
-  const paging = endpoint.pagination ? { limit: manifest.server.defaultLimit } : undefined;
-  const auth = { username: 'user', email: 'user@example.com', roles: [], type: 'bearer', authenticated: true };
-  const seen = new Set<string>();
-  for (const params of dryRunParams(endpoint.params, paging)) {
-    let sql: string;
-    try {
-      // The same context the endpoint handler renders with, cache.* included.
-      sql = renderTemplate(template, { params, conn, env, auth, ...(cache ? { cache } : {}) }).sql;
-    } catch {
-      // A render failure is a project error the compiler reports; it says nothing about the file.
-      continue;
-    }
-    if (seen.has(sql)) continue;
-    seen.add(sql);
+  // The plan every request of the endpoint runs through, cache.* included.
+  const plan = compilePlan(endpoint, manifest.server, renderContext(manifest, endpoint, env, catalog));
+  for (const sample of sampleRenders(plan, manifest.server.defaultLimit)) {
+    // A render failure is a project error the compiler reports; it says nothing about the file.
+    if (!sample.ok) continue;
     try {
       await database.withConnection(async (_conn, prepare) => {
-        await prepare(sql, { readOnly: true });
+        await prepare(sample.rendered.sql, { readOnly: true });
       });
     } catch (err) {
       return `endpoint ${label(endpoint)} cannot run on it: ${firstLine(err)}`;

@@ -3,10 +3,9 @@
  * input schema per tool, a runner per resource, the text of every prompt. Requests only
  * look things up here.
  */
-import type { Database } from '../db/index.js';
 import type { EndpointSpec, Manifest, ParamSpec } from '../manifest.js';
 import { paramSchema, type JsonSchema } from '../openapi/index.js';
-import { endpointContext } from '../app/endpoint-context.js';
+import type { PlanExecutor } from '../plan/index.js';
 import { createEndpointRunner, type EndpointRunner } from './run-endpoint.js';
 
 export interface McpTool {
@@ -40,12 +39,8 @@ export interface McpCatalog {
   prompts: Map<string, McpPrompt>;
 }
 
-export interface CatalogDeps {
-  database: Database;
-  env: Record<string, unknown>;
-  /** The database's catalog, for `cache.catalog` in cached endpoints' templates. */
-  cacheCatalog?: string;
-}
+/** The compiled plan of every endpoint, by endpoint name (built once by the app). */
+export type PlanExecutors = ReadonlyMap<string, PlanExecutor>;
 
 /** The URI a resource is read under. */
 export function resourceUri(name: string): string {
@@ -73,18 +68,16 @@ function describe(endpoint: EndpointSpec, error: unknown): Error {
   return new Error(`MCP ${endpoint.name} (${endpoint.file}): ${(error as Error).message}`, { cause: error });
 }
 
-export function buildCatalog(manifest: Manifest, deps: CatalogDeps): McpCatalog {
+export function buildCatalog(manifest: Manifest, executors: PlanExecutors): McpCatalog {
   const catalog: McpCatalog = { tools: new Map(), resources: new Map(), prompts: new Map() };
   for (const endpoint of manifest.endpoints) {
     const mcp = endpoint.mcp;
     if (mcp === undefined) continue;
     let runner: EndpointRunner | undefined;
     if (mcp.tool || mcp.resource) {
-      try {
-        runner = createEndpointRunner(endpoint, endpointContext(manifest, endpoint, { ...deps, cacheCatalog: deps.cacheCatalog ?? 'memory' }));
-      } catch (err) {
-        throw describe(endpoint, err);
-      }
+      const executor = executors.get(endpoint.name);
+      if (executor === undefined) throw describe(endpoint, new Error('the endpoint has no compiled plan'));
+      runner = createEndpointRunner(executor);
     }
     if (mcp.tool && runner) {
       const name = mcp.tool.name || endpoint.name;
@@ -92,10 +85,8 @@ export function buildCatalog(manifest: Manifest, deps: CatalogDeps): McpCatalog 
       const description = mcp.tool.description ?? endpoint.description;
       if (description !== undefined) tool.description = description;
       if (mcp.tool.allowedRoles !== undefined) tool.allowedRoles = mcp.tool.allowedRoles;
-      // The server-wide `limits.max-rows` caps tools too.
-      const serverMax = manifest.server.maxRows !== undefined && manifest.server.maxRows > 0 ? manifest.server.maxRows : undefined;
-      const maxRows = mcp.tool.maxRows === undefined ? serverMax : serverMax === undefined ? mcp.tool.maxRows : Math.min(mcp.tool.maxRows, serverMax);
-      if (maxRows !== undefined) tool.maxRows = maxRows;
+      // The runner narrows it further to `limits.max-rows` (runtime/mcp/run-endpoint.ts).
+      if (mcp.tool.maxRows !== undefined) tool.maxRows = mcp.tool.maxRows;
       if (mcp.tool.redactColumns !== undefined) tool.redactColumns = mcp.tool.redactColumns;
       if (!catalog.tools.has(name)) catalog.tools.set(name, tool);
     }

@@ -5,14 +5,14 @@
  * caller's auth (from `ctx.state.auth`) is re-read on every request.
  */
 import type { Context, Middleware, Next } from 'koa';
-import type { Database } from '../db/index.js';
 import type { Manifest } from '../manifest.js';
 import type { Logger } from '../app/logger.js';
 import { ValidationFailed } from '../app/http-errors.js';
 import { readJsonBody } from '../app/read-json-body.js';
 import { authFromState } from './auth-context.js';
 import { endpointAccessOf } from '../security/endpoint-access.js';
-import { buildCatalog, catalogIsEmpty, type McpCatalog } from './mcp-catalog.js';
+import { buildCatalog, catalogIsEmpty, type McpCatalog, type PlanExecutors } from './mcp-catalog.js';
+import { mcpPaths } from './mcp-paths.js';
 import type { ServerInfo } from './mcp-server.js';
 
 /**
@@ -28,21 +28,13 @@ async function loadSdk() {
 }
 
 export interface McpOptions {
-  database: Database;
-  /** Whitelisted environment, visible to templates as `env.*`. */
-  env: Record<string, unknown>;
+  /** Every endpoint's compiled plan: tools and resources run through them. */
+  executors: PlanExecutors;
   logger: Logger;
-  /** The database's catalog, for `cache.catalog` in cached endpoints' templates. */
-  cacheCatalog?: string;
 }
 
 const SERVER_VERSION = '1.0.0';
 
-/** Paths MCP answers at: the configured one and its `/jsonrpc` alias. */
-export function mcpPaths(manifest: Manifest): string[] {
-  const path = (manifest.mcp?.path ?? '/mcp').replace(/\/+$/, '') || '/mcp';
-  return [path, `${path}/jsonrpc`];
-}
 
 /** On when configured so, else when some endpoint has an `mcp-*` block. */
 export function mcpEnabled(manifest: Manifest, catalog: McpCatalog): boolean {
@@ -99,7 +91,7 @@ async function serve(ctx: Context, catalog: McpCatalog, info: ServerInfo, option
  * tool's runner up front, so a broken endpoint fails app creation, not a call.
  */
 export function mcpMiddleware(manifest: Manifest, options: McpOptions): Middleware {
-  const catalog = buildCatalog(manifest, { database: options.database, env: options.env, ...(options.cacheCatalog ? { cacheCatalog: options.cacheCatalog } : {}) });
+  const catalog = buildCatalog(manifest, options.executors);
   if (!mcpEnabled(manifest, catalog)) return (_ctx, next) => next();
   const paths = new Set(mcpPaths(manifest));
   const info: ServerInfo = { name: manifest.project.serverName ?? manifest.project.name, version: SERVER_VERSION };

@@ -22,7 +22,7 @@ import { missingRole, type McpAuth } from './auth-context.js';
 import type { EndpointAccess } from '../security/endpoint-access.js';
 import type { McpCatalog, McpTool } from './mcp-catalog.js';
 import { promptText } from './prompt-text.js';
-import { errorResult, invalidArgumentsResult, rowsResult } from './tool-result.js';
+import { errorResult, invalidArgumentsResult, rowsResult, truncationNote } from './tool-result.js';
 
 export interface McpCaller {
   auth: McpAuth;
@@ -59,7 +59,7 @@ function toolListing(tool: McpTool): Tool {
 async function callTool(tool: McpTool, args: Record<string, unknown> | undefined, caller: McpCaller): Promise<CallToolResult> {
   let auth = caller.auth;
   if (caller.access !== undefined) {
-    const granted = await caller.access(tool.runner.endpoint);
+    const granted = await caller.access(tool.runner.plan.endpoint);
     if (!granted.ok) return errorResult(`Tool ${tool.name} ${granted.message}.`);
     auth = granted.auth;
   }
@@ -68,7 +68,7 @@ async function callTool(tool: McpTool, args: Record<string, unknown> | undefined
   try {
     const outcome = await tool.runner.run(args, { maxRows: tool.maxRows, auth });
     if (!outcome.ok) return invalidArgumentsResult(outcome.errors);
-    return rowsResult(outcome, tool.maxRows, tool.redactColumns);
+    return rowsResult(outcome, tool.redactColumns);
   } catch (err) {
     return errorResult(failureMessage(err, `Tool ${tool.name}`, caller));
   }
@@ -109,7 +109,7 @@ export function createMcpServer(catalog: McpCatalog, info: ServerInfo, caller: M
       if (resource === undefined) throw new McpError(-32002, `Resource not found: ${request.params.uri}`);
       let auth = caller.auth;
       if (caller.access !== undefined) {
-        const granted = await caller.access(resource.runner.endpoint);
+        const granted = await caller.access(resource.runner.plan.endpoint);
         if (!granted.ok) throw new McpError(ErrorCode.InvalidRequest, `Resource ${resource.name} ${granted.message}`);
         auth = granted.auth;
       }
@@ -122,7 +122,11 @@ export function createMcpServer(catalog: McpCatalog, info: ServerInfo, caller: M
       if (!outcome.ok) {
         throw new McpError(ErrorCode.InvalidParams, `Resource ${resource.name} needs parameters: ${outcome.errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
       }
-      return { contents: [{ uri: resource.uri, mimeType: resource.mimeType, text: JSON.stringify(outcome.rows) }] };
+      const contents = [{ uri: resource.uri, mimeType: resource.mimeType, text: JSON.stringify(outcome.rows) }];
+      if (outcome.truncated) {
+        contents.push({ uri: resource.uri, mimeType: 'text/plain', text: truncationNote(outcome.maxRows, 'this resource') });
+      }
+      return { contents };
     });
   }
 

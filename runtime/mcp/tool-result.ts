@@ -36,7 +36,12 @@ export function invalidArgumentsResult(errors: readonly FieldError[]): CallToolR
   };
 }
 
-export function rowsResult(outcome: Extract<RunOutcome, { ok: true }>, maxRows: number | undefined, redactColumns: readonly string[] | undefined): CallToolResult {
+/** Says that rows were cut off at the cap, and what to do about it. */
+export function truncationNote(maxRows: number, what: string): string {
+  return `Only the first ${maxRows} rows are shown (${what} returns at most ${maxRows}); more rows matched. Narrow the request with its parameters.`;
+}
+
+export function rowsResult(outcome: Extract<RunOutcome, { ok: true }>, redactColumns: readonly string[] | undefined): CallToolResult {
   if (outcome.rowsAffected !== undefined) {
     return {
       content: [{ type: 'text', text: JSON.stringify({ rows_affected: outcome.rowsAffected }) }],
@@ -47,7 +52,7 @@ export function rowsResult(outcome: Extract<RunOutcome, { ok: true }>, maxRows: 
   const content: CallToolResult['content'] = [{ type: 'text', text: JSON.stringify(rows) }];
   const structured: Record<string, unknown> = { rows, row_count: rows.length, truncated: outcome.truncated };
   if (outcome.truncated) {
-    content.push({ type: 'text', text: `Only the first ${maxRows} rows are shown (this tool returns at most ${maxRows}); more rows matched. Narrow the request with its parameters.` });
+    content.push({ type: 'text', text: truncationNote(outcome.maxRows, 'this tool') });
   } else if (outcome.nextOffset !== undefined) {
     content.push({ type: 'text', text: `More rows may follow: call again with offset ${outcome.nextOffset}.` });
     structured['next_offset'] = outcome.nextOffset;

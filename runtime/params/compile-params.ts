@@ -27,6 +27,8 @@ export interface ParamParser {
 export interface CompileParamsOptions {
   /** Query keys that are never unknown (e.g. `format`), even with request-fields-validation. */
   reservedQueryKeys?: readonly string[];
+  /** Read a JSON body even without body parameters, for its undeclared fields (writes). */
+  readBody?: boolean;
 }
 
 interface CompiledParam {
@@ -91,6 +93,19 @@ function readRaw(p: CompiledParam, input: RequestInput): RawScalar | Invalid | u
   return new Invalid(NOT_SCALAR);
 }
 
+/**
+ * Undeclared keys of one request part, as text: never a declared name (a declared
+ * parameter read elsewhere keeps its own value), never an object or array.
+ */
+function passThrough(source: Readonly<Record<string, unknown>>, known: ReadonlySet<string>, into: Record<string, ParamValue>): void {
+  for (const key in source) {
+    if (known.has(key) || key === '__proto__' || Object.hasOwn(into, key)) continue;
+    let raw = source[key];
+    if (Array.isArray(raw)) raw = raw[0];
+    if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') into[key] = String(raw);
+  }
+}
+
 export function compileParams(
   endpoint: Pick<EndpointSpec, 'params' | 'pagination' | 'requestFieldsValidation'>,
   server: Pick<ServerSettings, 'defaultLimit' | 'maxLimit'>,
@@ -108,7 +123,9 @@ export function compileParams(
     ...(options.reservedQueryKeys ?? []),
   ]);
   const knownBody = new Set(params.filter((p) => p.location === 'body').map((p) => p.key));
-  const needsBody = knownBody.size > 0 || strict;
+  // Pass-through never shadows a parameter, whatever part of the request declares it.
+  const anyName = new Set([...params.map((p) => p.name), ...(options.reservedQueryKeys ?? [])]);
+  const needsBody = knownBody.size > 0 || strict || options.readBody === true;
 
   const parse = (input: RequestInput): ParseResult => {
     const values: Record<string, ParamValue> = {};
@@ -125,7 +142,12 @@ export function compileParams(
       if (result instanceof Invalid) (errors ??= []).push({ field: p.name, message: result.message });
       else values[p.name] = result;
     }
-    if (strict) {
+    if (!strict) {
+      // flAPI hands undeclared request values to the template too; they are text, always bound.
+      passThrough(input.query, anyName, values);
+      passThrough(input.path, anyName, values);
+      if (isRecord(input.body)) passThrough(input.body, anyName, values);
+    } else {
       for (const key in input.query) {
         if (!knownQuery.has(key)) (errors ??= []).push({ field: key, message: 'is not a known parameter' });
       }

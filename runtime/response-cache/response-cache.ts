@@ -1,16 +1,21 @@
 /**
  * The response cache for reads (SPEC §5): repeated identical GETs are answered from memory.
  *
- * Key: method, path, sorted query, negotiated format, the caller's verified identity (from
- * `ctx.state.auth`, set by the security middleware that runs first: never the raw credential,
- * so an expired token cannot be answered from cache), and the data version; a version change
- * empties the cache at once. Only complete 200 bodies (Buffer, string or JSON object) up to `maxEntryBytes` are kept; streams pass
- * through. Every buffered 200 gets a strong ETag, and `If-None-Match` is answered with 304
- * whether or not the entry was cached before.
+ * The endpoint handler asks it with its plan's key (runtime/plan/plan-cache-key.ts: every
+ * validated parameter, the verified caller, the format and the data version), after the
+ * parameters are validated and before a connection is borrowed; a version change empties
+ * the cache at once. Only complete 200 bodies (Buffer, string or JSON object) up to
+ * `maxEntryBytes` are kept; streams pass through. Every buffered 200 gets a strong ETag,
+ * and `If-None-Match` is answered with 304 whether or not the entry was cached before.
+ *
+ * An entry may also be filed under an alias: the raw request line, for endpoints whose
+ * answer the raw request alone decides (no header or body parameters, no policy), so the
+ * below-Koa hit path (runtime/app/fast-cache-hit.ts) finds the very entry the handler
+ * stored, without parsing anything.
  */
 import { authOf, identityKey } from '../security/auth-context.js';
 import { createHash } from 'node:crypto';
-import type { Context, Middleware, Next } from 'koa';
+import type { Context } from 'koa';
 import { cacheKey, type KeyParts } from './cache-key.js';
 import { etagMatches, strongEtag } from './etag.js';
 import { LruStore, type CachedResponse } from './lru-store.js';
@@ -22,18 +27,21 @@ export interface ResponseCacheOptions {
   maxEntryBytes?: number;
   /** Changes whenever the data changes (refresh, swap, write). */
   dataVersion: () => number;
-  /** The caller's identity as text; default: the verified `ctx.state.auth`. */
-  identityOf?: (ctx: Context) => string;
   /** Hit/miss counters, e.g. the server's Metrics. */
   metrics?: { cacheHit(): void; cacheMiss(): void };
 }
 
 export interface ResponseCache {
-  middleware: Middleware;
   /**
-   * The stored response for a request, without counting it: for a caller that answers
-   * hits itself (it then calls `countHit`) and otherwise hands the request to the
-   * middleware, which counts the miss.
+   * Answers `ctx` from the entry under `key`, or runs `produce` and keeps what it answered.
+   * `alias`, when given, also files the entry under the raw request (see above).
+   */
+  respond(ctx: Context, key: string, produce: () => Promise<void>, alias?: KeyParts): Promise<void>;
+  /** The data version the cache holds entries for: part of every key. */
+  version(): number;
+  /**
+   * The entry filed under a raw request's alias, without counting it: for a caller that
+   * answers hits itself (it then calls `countHit`) and otherwise hands the request on.
    */
   lookup(parts: KeyParts): CachedResponse | undefined;
   countHit(): void;
@@ -46,7 +54,7 @@ export interface ResponseCache {
 const KEPT_HEADERS = ['content-type', 'content-disposition', 'x-total-count', 'link', 'cache-control', 'vary', 'content-language'];
 
 /** The verified caller as a short key part; `-` for anonymous callers. */
-function defaultIdentity(ctx: Context): string {
+export function identityOf(ctx: Context): string {
   const key = identityKey(authOf(ctx.state));
   return key === '-' ? key : createHash('sha256').update(key).digest('base64url');
 }
@@ -67,7 +75,6 @@ function bodyBuffer(ctx: Context): Buffer | undefined {
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const store = new LruStore(options.maxBytes);
   const maxEntry = options.maxEntryBytes ?? Math.min(Math.floor(options.maxBytes / 8), 8 * 1024 * 1024);
-  const identityOf = options.identityOf ?? defaultIdentity;
   let version = options.dataVersion();
   let hits = 0;
   let misses = 0;
@@ -98,20 +105,25 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     ctx.body = entry.body;
   };
 
-  async function cacheResponses(ctx: Context, next: Next): Promise<void> {
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+  const fileAlias = (alias: KeyParts, entry: CachedResponse) => {
+    const raw = cacheKey(alias);
+    // Counted in full: the alias may outlive the entry it was filed with.
+    if (store.get(raw) !== entry) store.set(raw, entry);
+  };
+
+  async function respond(ctx: Context, key: string, produce: () => Promise<void>, alias?: KeyParts): Promise<void> {
     syncVersion();
     // HEAD shares GET's entry: same headers, Koa drops the body.
-    const key = cacheKey({ path: ctx.path, querystring: ctx.querystring, headers: ctx.req.headers, identity: identityOf(ctx) });
     const cached = store.get(key);
     if (cached) {
+      if (alias !== undefined) fileAlias(alias, cached);
       countHit();
       replay(ctx, cached);
       return;
     }
     misses++;
     options.metrics?.cacheMiss();
-    await next();
+    await produce();
     ctx.set('X-Cache', 'MISS');
     if (ctx.status !== 200) return;
     const body = bodyBuffer(ctx);
@@ -135,7 +147,9 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         }
       }
       const endpoint = ctx.state['endpoint'];
-      store.set(key, { status: 200, headers, body, etag, size, endpoint: typeof endpoint === 'string' ? endpoint : undefined });
+      const entry: CachedResponse = { status: 200, headers, body, etag, size, endpoint: typeof endpoint === 'string' ? endpoint : undefined };
+      store.set(key, entry);
+      if (alias !== undefined) fileAlias(alias, entry);
     }
     if (etagMatches(ctx.get('If-None-Match'), etag)) {
       ctx.status = 304;
@@ -144,7 +158,11 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   }
 
   return {
-    middleware: cacheResponses,
+    respond,
+    version: () => {
+      syncVersion();
+      return version;
+    },
     lookup: (parts) => {
       syncVersion();
       return store.get(cacheKey(parts));

@@ -13,6 +13,7 @@ export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = Object.freeze({
   maxHeaderBytes: 16 * 1024,
   maxHeadersCount: 100,
   maxQueryParams: 1000,
+  streamIdleMs: 30_000,
 });
 
 export function httpLimits(server: Pick<ServerSettings, 'httpLimits'>): HttpLimits {

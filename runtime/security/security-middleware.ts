@@ -8,7 +8,7 @@
 import type { Context, Middleware, Next } from 'koa';
 import type { Manifest } from '../manifest.js';
 import type { Logger } from '../app/logger.js';
-import { mcpPaths } from '../mcp/mcp-middleware.js';
+import { mcpPaths } from '../mcp/mcp-paths.js';
 import { createAdminGuard } from './admin-auth.js';
 import { ANONYMOUS, authOf, hasRole, type AuthContext } from './auth-context.js';
 import type { Authenticator, AuthOutcome } from './authenticator.js';

@@ -1,0 +1,11 @@
+export { compilePlan, RESERVED_QUERY_KEYS, type EndpointPlan, type Paging } from './endpoint-plan.js';
+export { createPlanExecutor, type PlanExecutor, type WriteOutcome } from './plan-executor.js';
+export { readQuery, type ReadQuery } from './read-query.js';
+export { guardQuery, type QueryGuard } from './query-guard.js';
+export { renderContext, type RenderContext } from './render-context.js';
+export { spliceParams } from './splice-rule.js';
+export { nextLink } from './pagination.js';
+export { rowsJson, jsonWriterFor, type RowsJson } from './rows-json.js';
+export { createJsonReader, type JsonRead, type JsonReader } from './json-read.js';
+export type { KeyInput } from './plan-cache-key.js';
+export { sampleRenders, SAMPLE_AUTH, type SampleRender } from './sample-renders.js';
