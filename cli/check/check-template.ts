@@ -1,5 +1,5 @@
+import { spliceParams } from '../../runtime/plan/splice-rule.js';
 import { compileTemplate, TemplateSyntaxError, type CompiledTemplate, type TemplateReference } from '../../runtime/template/index.js';
-import type { EndpointSpec } from '../../runtime/manifest.js';
 import type { ProjectEnvironment } from '../config/environment.js';
 import type { CompiledEndpoint } from '../config/normalise-endpoint.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -9,15 +9,6 @@ export interface CheckedTemplates {
   cache?: CompiledTemplate;
 }
 
-/** Enum-validated params with their allowed values: the only request values that may become SQL text. */
-export function spliceMap(spec: EndpointSpec): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const param of spec.params) {
-    const enumValidator = param.validators.find((v) => v.type === 'enum');
-    if (enumValidator?.type === 'enum') out.set(param.name, enumValidator.allowedValues);
-  }
-  return out;
-}
 
 /** Parses an endpoint's templates and checks every tag against what the endpoint declares. */
 export function checkTemplates(endpoint: CompiledEndpoint, env: ProjectEnvironment, connectionProperties: readonly string[], diagnostics: Diagnostic[]): CheckedTemplates {
@@ -25,7 +16,7 @@ export function checkTemplates(endpoint: CompiledEndpoint, env: ProjectEnvironme
   const out: CheckedTemplates = {};
   const context = { endpoint, env, connectionProperties, diagnostics };
   if (endpoint.templatePath && spec.template.sql !== '') {
-    out.main = parse(spec.template.sql, endpoint.templatePath, spliceMap(spec), diagnostics);
+    out.main = parse(spec.template.sql, endpoint.templatePath, spliceParams(spec.params), diagnostics);
     out.main?.references.forEach((ref) => checkReference(ref, endpoint.templatePath!, false, context));
   }
   if (endpoint.cacheTemplatePath && spec.cache?.template?.sql) {
@@ -35,7 +26,7 @@ export function checkTemplates(endpoint: CompiledEndpoint, env: ProjectEnvironme
   return out;
 }
 
-function parse(sql: string, file: string, splice: Map<string, string[]>, diagnostics: Diagnostic[]): CompiledTemplate | undefined {
+function parse(sql: string, file: string, splice: ReadonlyMap<string, readonly string[]>, diagnostics: Diagnostic[]): CompiledTemplate | undefined {
   try {
     return compileTemplate(sql, { splice });
   } catch (err) {

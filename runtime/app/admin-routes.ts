@@ -7,7 +7,7 @@ import type { Router } from '@koa/router';
 import type { CacheRuntime } from '../cache/index.js';
 import type { Database } from '../db/index.js';
 import type { Manifest } from '../manifest.js';
-import type { ArtifactVersion } from '../artifact/index.js';
+import type { ArtifactVersion } from '../artifact/artifact-source.js';
 
 function artifactFields(version: ArtifactVersion | undefined): Record<string, unknown> {
   if (version === undefined) return {};

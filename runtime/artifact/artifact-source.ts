@@ -13,7 +13,8 @@ import { describeLocation, parseArtifactLocation, type ArtifactLocation } from '
 import { readArtifactMetadata, type ArtifactMetadata } from './artifact-metadata.js';
 import { ArtifactRejectedError } from './artifact-rejected.js';
 import { resolveArtifactSettings, type Env, type ResolvedArtifactSettings } from './artifact-settings.js';
-import { createArtifactStore, type ArtifactStore, type FetchedArtifact } from './artifact-store.js';
+import type { ArtifactStore, FetchedArtifact } from './artifact-store.js';
+import { createArtifactStore } from './create-artifact-store.js';
 import { checkArtifact } from './check-artifact.js';
 import { checkDuckdbHeader } from './duckdb-header.js';
 

@@ -1,11 +1,8 @@
 /**
  * The one shape every artifact store has (local file, S3, GCS, HTTPS): fetch the current
- * version unless it is the one already held. Stores are created once per location and
- * reused by every poll; the cloud SDKs are imported only when their scheme is used, so a
- * server on a local file never loads them.
+ * version unless it is the one already held. Stores are made by create-artifact-store.ts.
  */
 import type { ArtifactLocation } from './artifact-location.js';
-import type { ResolvedArtifactSettings } from './artifact-settings.js';
 
 export interface FetchedArtifact {
   /** Local file holding this version. */
@@ -37,18 +34,5 @@ export class ArtifactFetchError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ArtifactFetchError';
-  }
-}
-
-export async function createArtifactStore(location: ArtifactLocation, settings: ResolvedArtifactSettings): Promise<ArtifactStore> {
-  switch (location.kind) {
-    case 'local':
-      return new (await import('./local-store.js')).LocalStore(location);
-    case 's3':
-      return new (await import('./s3-store.js')).S3Store(location, settings);
-    case 'gs':
-      return new (await import('./gcs-store.js')).GcsStore(location, settings);
-    case 'https':
-      return new (await import('./https-store.js')).HttpsStore(location);
   }
 }

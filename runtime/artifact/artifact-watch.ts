@@ -5,14 +5,18 @@
  * finish on the old version, which is closed and deleted after. A bad version is logged
  * and skipped, and the old one keeps serving.
  */
-import type { FlapiApp } from '../app/create-app.js';
 import type { Logger } from '../app/logger.js';
 import type { Manifest } from '../manifest.js';
 import { ArtifactPoller } from './artifact-poller.js';
 import { ArtifactRejectedError } from './artifact-rejected.js';
 import type { ArtifactSource, ArtifactVersion, LoadedArtifact } from './artifact-source.js';
 
-export interface ArtifactWatchOptions {
+/** What the watch needs of an app built for a version: the app layer sits above this one. */
+export interface ServingApp {
+  close(): Promise<void>;
+}
+
+export interface ArtifactWatchOptions<App extends ServingApp = ServingApp> {
   source: ArtifactSource;
   /** The version being served at start. */
   serving: ArtifactVersion;
@@ -20,9 +24,9 @@ export interface ArtifactWatchOptions {
   /** The manifest a new version must serve (checked against it before the swap). */
   manifest(): Manifest;
   /** Builds the app for a new version; the app owns `loaded` from then on. */
-  createApp(loaded: LoadedArtifact): Promise<FlapiApp>;
+  createApp(loaded: LoadedArtifact): Promise<App>;
   /** Routes new requests to `app`; resolves once the old version has drained and closed. */
-  swap(app: FlapiApp): Promise<void>;
+  swap(app: App): Promise<void>;
   /** Poll interval; 0 means only explicit `checkNow()` calls look for a new version. */
   intervalMs: number;
 }
@@ -34,7 +38,7 @@ function seconds(ms: number): string {
   return ms >= 1000 ? `${Math.round(ms / 100) / 10}s` : `${ms}ms`;
 }
 
-export class ArtifactWatch {
+export class ArtifactWatch<App extends ServingApp = ServingApp> {
   private serving: ArtifactVersion;
   /** The last version fetched, good or bad, so a rejected one is not downloaded again. */
   private lastSeen: string | undefined;
@@ -42,7 +46,7 @@ export class ArtifactWatch {
   private outcome: CheckOutcome = 'unchanged';
   private stopped = false;
 
-  constructor(private readonly options: ArtifactWatchOptions) {
+  constructor(private readonly options: ArtifactWatchOptions<App>) {
     this.serving = options.serving;
     this.lastSeen = options.serving.etag;
     this.poller = new ArtifactPoller({
@@ -103,7 +107,7 @@ export class ArtifactWatch {
       );
       return 'rejected';
     }
-    let app: FlapiApp;
+    let app: App;
     try {
       app = await this.options.createApp(loaded);
     } catch (err) {

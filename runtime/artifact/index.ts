@@ -1,6 +1,7 @@
 export { parseArtifactLocation, describeLocation, isRemotePath, ArtifactLocationError, type ArtifactLocation } from './artifact-location.js';
 export { resolveArtifactSettings, parseDuration, DEFAULT_POLL_INTERVAL_MS, type ResolvedArtifactSettings } from './artifact-settings.js';
-export { createArtifactStore, ArtifactFetchError, type ArtifactStore, type FetchedArtifact, type FetchOutcome, type FetchOptions } from './artifact-store.js';
+export { createArtifactStore } from './create-artifact-store.js';
+export { ArtifactFetchError, type ArtifactStore, type FetchedArtifact, type FetchOutcome, type FetchOptions } from './artifact-store.js';
 export { ArtifactRejectedError } from './artifact-rejected.js';
 export { checkDuckdbHeader } from './duckdb-header.js';
 export { METADATA_TABLE, TABLES_TABLE, readArtifactMetadata, writeArtifactMetadata, type ArtifactMetadata, type BakedTable } from './artifact-metadata.js';
@@ -8,4 +9,4 @@ export { checkArtifact } from './check-artifact.js';
 export { ArtifactSource, type ArtifactVersion, type LoadedArtifact, type ArtifactSourceOptions } from './artifact-source.js';
 export { openServedArtifact, ArtifactStartError, type ServedArtifact } from './served-artifact.js';
 export { ArtifactPoller, type PollerOptions } from './artifact-poller.js';
-export { ArtifactWatch, type ArtifactWatchOptions, type CheckOutcome } from './artifact-watch.js';
+export { ArtifactWatch, type ArtifactWatchOptions, type CheckOutcome, type ServingApp } from './artifact-watch.js';

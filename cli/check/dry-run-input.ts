@@ -1,0 +1,13 @@
+import type { Manifest } from '../../runtime/manifest.js';
+import type { LoadedProject } from '../config/load-project.js';
+import type { CompiledEndpoint } from '../config/normalise-endpoint.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { CheckedTemplates } from './check-template.js';
+
+export interface DryRunInput {
+  project: LoadedProject;
+  manifest: Manifest;
+  /** Endpoints free of errors so far, with their parsed templates. */
+  endpoints: { endpoint: CompiledEndpoint; templates: CheckedTemplates }[];
+  diagnostics: Diagnostic[];
+}

@@ -1,0 +1,21 @@
+/**
+ * Makes the store for a location. Stores are created once per location and reused by
+ * every poll; the cloud SDKs are imported only when their scheme is used, so a server on
+ * a local file never loads them.
+ */
+import type { ArtifactLocation } from './artifact-location.js';
+import type { ResolvedArtifactSettings } from './artifact-settings.js';
+import type { ArtifactStore } from './artifact-store.js';
+
+export async function createArtifactStore(location: ArtifactLocation, settings: ResolvedArtifactSettings): Promise<ArtifactStore> {
+  switch (location.kind) {
+    case 'local':
+      return new (await import('./local-store.js')).LocalStore(location);
+    case 's3':
+      return new (await import('./s3-store.js')).S3Store(location, settings);
+    case 'gs':
+      return new (await import('./gcs-store.js')).GcsStore(location, settings);
+    case 'https':
+      return new (await import('./https-store.js')).HttpsStore(location);
+  }
+}
