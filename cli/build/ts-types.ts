@@ -6,6 +6,7 @@
  */
 import type { ColumnSpec, ParamSpec, ValidatorSpec } from '../../runtime/manifest.js';
 import { parseTypeText, type TypeNode } from '../../runtime/openapi/index.js';
+import { wireTypeOfName } from '../../runtime/serialize/wire-types.js';
 
 /** Type names a generated file may need from `src/types.ts`. */
 export type SharedTypeName = 'WideInteger' | 'JsonValue';
@@ -59,62 +60,33 @@ function splitTopLevelUnion(text: string): string[] {
 }
 
 function namedType(name: string, uses: Set<SharedTypeName>): string {
-  switch (name) {
-    case 'BOOLEAN':
-    case 'BOOL':
+  switch (wireTypeOfName(name).kind) {
+    case 'boolean':
       return 'boolean';
-    case 'TINYINT':
-    case 'SMALLINT':
-    case 'INTEGER':
-    case 'INT':
-    case 'UTINYINT':
-    case 'USMALLINT':
-    case 'UINTEGER':
+    case 'int':
       return 'number';
-    case 'BIGINT':
-    case 'UBIGINT':
-    case 'HUGEINT':
-    case 'UHUGEINT':
-    case 'BIGNUM':
-    case 'VARINT':
+    case 'wide-int':
       uses.add('WideInteger');
       return 'WideInteger';
     // Non-finite floats (NaN, ±Infinity) have no JSON form and arrive as null.
-    case 'FLOAT':
-    case 'REAL':
-    case 'DOUBLE':
-    case 'DOUBLE PRECISION':
+    case 'float':
       return 'number | null';
-    case 'SQLNULL':
-    case 'NULL':
+    case 'null':
       return 'null';
-    case 'DECIMAL':
-    case 'NUMERIC':
-    case 'VARCHAR':
-    case 'TEXT':
-    case 'STRING':
-    case 'CHARACTER VARYING':
-    case 'DATE':
-    case 'TIME':
-    case 'TIME_NS':
-    case 'TIME WITH TIME ZONE':
-    case 'TIMETZ':
-    case 'TIMESTAMP':
-    case 'DATETIME':
-    case 'TIMESTAMP_S':
-    case 'TIMESTAMP_MS':
-    case 'TIMESTAMP_NS':
-    case 'TIMESTAMP WITH TIME ZONE':
-    case 'TIMESTAMPTZ':
-    case 'INTERVAL':
-    case 'UUID':
-    case 'BLOB':
-    case 'BYTEA':
-    case 'GEOMETRY':
-    case 'BIT':
-    case 'BITSTRING':
+    case 'decimal':
+    case 'text':
+    case 'date':
+    case 'time':
+    case 'time-tz':
+    case 'timestamp':
+    case 'timestamp-tz':
+    case 'interval':
+    case 'uuid':
+    case 'base64':
+    case 'bits':
       return 'string';
-    default:
+    case 'nested':
+    case 'any':
       uses.add('JsonValue');
       return 'JsonValue';
   }

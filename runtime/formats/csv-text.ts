@@ -5,7 +5,7 @@
  * are written as their JSON text.
  */
 import { DuckDBTypeId, type DuckDBDataChunk, type DuckDBValue } from '@duckdb/node-api';
-import { createValueConverter, type ResultColumn } from '../serialize/index.js';
+import { createValueConverter, wireTypeOfId, type ResultColumn } from '../serialize/index.js';
 
 type FieldEncoder = (value: DuckDBValue) => string;
 
@@ -28,35 +28,33 @@ function doubleField(value: DuckDBValue): string {
   return typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
 }
 
+function generic(column: ResultColumn): FieldEncoder {
+  const convert = createValueConverter(column.type);
+  return (value) => {
+    const json = convert(value);
+    if (json === null) return '';
+    if (typeof json === 'string') return csvField(json);
+    if (typeof json === 'object') return csvField(JSON.stringify(json));
+    return String(json);
+  };
+}
+
+/** Direct fields for the common kinds (runtime/serialize/wire-types.ts); the converter for the rest. */
 function encoderFor(column: ResultColumn): FieldEncoder {
-  switch (column.type.typeId) {
-    case DuckDBTypeId.VARCHAR:
-    case DuckDBTypeId.ENUM:
+  const id = column.type.typeId;
+  switch (wireTypeOfId(id).kind) {
+    case 'text':
       return stringField;
-    case DuckDBTypeId.BOOLEAN:
-    case DuckDBTypeId.TINYINT:
-    case DuckDBTypeId.SMALLINT:
-    case DuckDBTypeId.INTEGER:
-    case DuckDBTypeId.BIGINT:
-    case DuckDBTypeId.HUGEINT:
-    case DuckDBTypeId.UTINYINT:
-    case DuckDBTypeId.USMALLINT:
-    case DuckDBTypeId.UINTEGER:
-    case DuckDBTypeId.UBIGINT:
-    case DuckDBTypeId.UHUGEINT:
+    case 'boolean':
+    case 'int':
       return plainField;
-    case DuckDBTypeId.DOUBLE:
-      return doubleField;
-    default: {
-      const convert = createValueConverter(column.type);
-      return (value) => {
-        const json = convert(value);
-        if (json === null) return '';
-        if (typeof json === 'string') return csvField(json);
-        if (typeof json === 'object') return csvField(JSON.stringify(json));
-        return String(json);
-      };
-    }
+    // Every digit, however wide: CSV has no number type to lose precision in.
+    case 'wide-int':
+      return id === DuckDBTypeId.BIGNUM ? generic(column) : plainField;
+    case 'float':
+      return id === DuckDBTypeId.DOUBLE ? doubleField : generic(column);
+    default:
+      return generic(column);
   }
 }
 

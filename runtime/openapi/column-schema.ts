@@ -5,14 +5,11 @@
 import type { ColumnSpec } from '../manifest.js';
 import { parseTypeText, type TypeNode } from './duckdb-type-text.js';
 import { nullable, type JsonSchema } from './json-schema.js';
+import { wireTypeOfName } from '../serialize/wire-types.js';
 
 const INTEGER_TEXT = '^-?[0-9]+$';
 const LOCAL_TIMESTAMP = '^([+-]?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?|-?infinity)$';
 const LOCAL_TIME = '^[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?$';
-
-function smallInteger(min: number, max: number): JsonSchema {
-  return { type: 'integer', minimum: min, maximum: max };
-}
 
 /** Integers that may exceed 2^53 arrive as numbers when safe, else as decimal strings. */
 function wideInteger(format: string): JsonSchema {
@@ -25,80 +22,42 @@ function wideInteger(format: string): JsonSchema {
 }
 
 function namedSchema(name: string, args: number[]): JsonSchema {
-  switch (name) {
-    case 'BOOLEAN':
-    case 'BOOL':
+  const wire = wireTypeOfName(name);
+  const format = wire.format !== undefined ? { format: wire.format } : {};
+  switch (wire.kind) {
+    case 'boolean':
       return { type: 'boolean' };
-    case 'TINYINT':
-      return smallInteger(-128, 127);
-    case 'SMALLINT':
-      return smallInteger(-32768, 32767);
-    case 'INTEGER':
-    case 'INT':
-      return { type: 'integer', format: 'int32' };
-    case 'UTINYINT':
-      return smallInteger(0, 255);
-    case 'USMALLINT':
-      return smallInteger(0, 65535);
-    case 'UINTEGER':
-      return smallInteger(0, 4294967295);
-    case 'BIGINT':
-      return wideInteger('int64');
-    case 'UBIGINT':
-      return wideInteger('uint64');
-    case 'HUGEINT':
-    case 'UHUGEINT':
-    case 'BIGNUM':
-    case 'VARINT':
-      return wideInteger(name.toLowerCase());
-    case 'FLOAT':
-    case 'REAL':
-      return { type: 'number', format: 'float' };
-    case 'DOUBLE':
-    case 'DOUBLE PRECISION':
-      return { type: 'number', format: 'double' };
-    case 'DECIMAL':
-    case 'NUMERIC': {
+    case 'int':
+      return wire.format !== undefined ? { type: 'integer', ...format } : { type: 'integer', minimum: wire.range![0], maximum: wire.range![1] };
+    case 'wide-int':
+      return wideInteger(wire.format!);
+    case 'float':
+      return { type: 'number', ...format };
+    case 'decimal': {
       const scale = args[1] ?? 3;
       const fraction = scale > 0 ? `\\.[0-9]{${scale}}` : '';
       return { type: 'string', format: 'decimal', pattern: `^-?[0-9]+${fraction}$`, description: `Exact decimal (${args[0] ?? 18},${scale}).` };
     }
-    case 'VARCHAR':
-    case 'TEXT':
-    case 'STRING':
-    case 'CHARACTER VARYING':
+    case 'text':
       return { type: 'string' };
-    case 'DATE':
-      return { type: 'string', format: 'date' };
-    case 'TIME':
-    case 'TIME_NS':
+    case 'time':
       return { type: 'string', pattern: LOCAL_TIME };
-    case 'TIME WITH TIME ZONE':
-    case 'TIMETZ':
-      return { type: 'string', format: 'time' };
-    case 'TIMESTAMP':
-    case 'DATETIME':
-    case 'TIMESTAMP_S':
-    case 'TIMESTAMP_MS':
-    case 'TIMESTAMP_NS':
+    case 'timestamp':
       return { type: 'string', pattern: LOCAL_TIMESTAMP, description: 'Local date-time, ISO-8601 without offset.' };
-    case 'TIMESTAMP WITH TIME ZONE':
-    case 'TIMESTAMPTZ':
-      return { type: 'string', format: 'date-time' };
-    case 'INTERVAL':
-      return { type: 'string', format: 'duration' };
-    case 'UUID':
-      return { type: 'string', format: 'uuid' };
-    case 'BLOB':
-    case 'BYTEA':
-    case 'GEOMETRY':
+    case 'date':
+    case 'time-tz':
+    case 'timestamp-tz':
+    case 'interval':
+    case 'uuid':
+      return { type: 'string', ...format };
+    case 'base64':
       return { type: 'string', contentEncoding: 'base64' };
-    case 'BIT':
-    case 'BITSTRING':
+    case 'bits':
       return { type: 'string', pattern: '^[01]*$' };
-    case 'JSON':
-      return {};
-    default:
+    case 'null':
+      return { type: 'null' };
+    case 'nested':
+    case 'any':
       return {};
   }
 }

@@ -22,3 +22,4 @@ export {
   timestampMicrosText,
   timestampNanosText,
 } from './temporal-text.js';
+export { WIRE_TYPES, wireTypeOfId, wireTypeOfName, type WireKind, type WireType } from './wire-types.js';

@@ -16,6 +16,7 @@ import {
 import type { ResultColumn } from './row-converter.js';
 import { dateText, timestampMicrosText } from './temporal-text.js';
 import { createValueConverter } from './value-converter.js';
+import { wireTypeOfId } from './wire-types.js';
 
 type TextEncoder = (value: DuckDBValue) => string;
 
@@ -57,36 +58,32 @@ function doubleText(value: DuckDBValue): string {
   return typeof value === 'number' && Number.isFinite(value) ? String(value) : 'null';
 }
 
+function generic(column: ResultColumn): TextEncoder {
+  const convert = createValueConverter(column.type);
+  return (value) => JSON.stringify(convert(value));
+}
+
+/** Direct text for the common kinds (runtime/serialize/wire-types.ts); the converter for the rest. */
 function encoderFor(column: ResultColumn): TextEncoder {
-  switch (column.type.typeId) {
-    case DuckDBTypeId.VARCHAR:
-    case DuckDBTypeId.ENUM:
+  const id = column.type.typeId;
+  switch (wireTypeOfId(id).kind) {
+    case 'text':
       return stringText;
-    case DuckDBTypeId.BOOLEAN:
-    case DuckDBTypeId.TINYINT:
-    case DuckDBTypeId.SMALLINT:
-    case DuckDBTypeId.INTEGER:
-    case DuckDBTypeId.UTINYINT:
-    case DuckDBTypeId.USMALLINT:
-    case DuckDBTypeId.UINTEGER:
+    case 'boolean':
+    case 'int':
       return plainText;
-    case DuckDBTypeId.DOUBLE:
-      return doubleText;
-    case DuckDBTypeId.BIGINT:
-    case DuckDBTypeId.UBIGINT:
-    case DuckDBTypeId.HUGEINT:
-    case DuckDBTypeId.UHUGEINT:
-      return integerText;
-    case DuckDBTypeId.DATE:
+    case 'float':
+      return id === DuckDBTypeId.DOUBLE ? doubleText : generic(column);
+    case 'wide-int':
+      return id === DuckDBTypeId.BIGNUM ? generic(column) : integerText;
+    case 'date':
       return dateJson;
-    case DuckDBTypeId.TIMESTAMP:
-      return timestampJson;
-    case DuckDBTypeId.TIMESTAMP_TZ:
+    case 'timestamp':
+      return id === DuckDBTypeId.TIMESTAMP ? timestampJson : generic(column);
+    case 'timestamp-tz':
       return timestampTzJson;
-    default: {
-      const convert = createValueConverter(column.type);
-      return (value) => JSON.stringify(convert(value));
-    }
+    default:
+      return generic(column);
   }
 }
 
