@@ -3,11 +3,13 @@
  * (type id INVALID) when it depends on a parameter whose type the statement alone does not
  * fix, as in `SELECT {{params.id}} + 1`. Such a statement is described again by running it
  * under `LIMIT 0` with the dry-run's own values bound, which fixes every type and reads no rows.
+ * Nullability is proven from the query's shape where it can be (column-nullability.ts).
  */
 import { DuckDBTypeId, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { bindValues } from '../../runtime/db/bind-values.js';
 import type { ColumnSpec } from '../../runtime/manifest.js';
 import type { BoundValue } from '../../runtime/template/index.js';
+import { provenNotNull } from './column-nullability.js';
 
 /** Written where even the bound run cannot tell a column's type (it maps to "any value"). */
 export const UNKNOWN_COLUMN_TYPE = 'UNKNOWN';
@@ -35,20 +37,23 @@ async function describeByRunning(connection: DuckDBConnection, sql: string, valu
   }
 }
 
-export async function describeColumns(
-  connection: DuckDBConnection,
-  statement: DuckDBPreparedStatement,
-  sql: string,
-  values: readonly BoundValue[],
-): Promise<ColumnSpec[]> {
-  if (unresolved(statement)) {
-    const described = await describeByRunning(connection, sql, values);
-    if (described !== undefined) return described;
-  }
+function describeStatement(statement: DuckDBPreparedStatement): ColumnSpec[] {
   const columns: ColumnSpec[] = [];
   for (let i = 0; i < statement.columnCount; i++) {
     const type = statement.columnTypeId(i) === DuckDBTypeId.INVALID ? UNKNOWN_COLUMN_TYPE : statement.columnType(i).toString();
     columns.push({ name: statement.columnName(i), type, nullable: true });
   }
   return columns;
+}
+
+/** Columns with their types, and `nullable: false` where the query's shape proves it (column-nullability.ts). */
+export async function describeColumns(
+  connection: DuckDBConnection,
+  statement: DuckDBPreparedStatement,
+  sql: string,
+  values: readonly BoundValue[],
+): Promise<ColumnSpec[]> {
+  const columns = (unresolved(statement) ? await describeByRunning(connection, sql, values) : undefined) ?? describeStatement(statement);
+  const notNull = await provenNotNull(connection, sql, columns.map((c) => c.name));
+  return columns.map((column, i) => (notNull[i] ? { ...column, nullable: false } : column));
 }

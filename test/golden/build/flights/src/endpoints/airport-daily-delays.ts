@@ -23,11 +23,11 @@ export interface Row {
   /** DATE */
   day: string | null;
   /** BIGINT */
-  departures: WideInteger | null;
+  departures: WideInteger;
   /** DOUBLE */
   avg_delay: number | null;
   /** BIGINT */
-  late_departures: WideInteger | null;
+  late_departures: WideInteger;
 }
 
 /** The JSON body of a successful answer. */

@@ -31,7 +31,7 @@ export interface Row {
   /** VARCHAR */
   destination_city: string | null;
   /** BIGINT */
-  flights: WideInteger | null;
+  flights: WideInteger;
   /** DOUBLE */
   avg_delay: number | null;
 }
