@@ -8,6 +8,8 @@
  * be in it and nothing in it may depend on the working directory.
  */
 
+import type { BigintMode } from './serialize/wire-types.js';
+
 export const MANIFEST_VERSION = 1 as const;
 
 export interface Manifest {
@@ -54,6 +56,8 @@ export interface ServerSettings {
   heartbeat?: { enabled: boolean; workerInterval?: number };
   /** Most rows one response carries: pages are no larger, unpaged reads stop there and say `X-Max-Rows` (absent or 0: no cap). */
   maxRows?: number;
+  /** How BIGINT and wider integers are written in JSON (`serialization.bigint`; default `auto`). */
+  bigint?: BigintMode;
   /** Honour `X-Forwarded-For` / `X-Forwarded-Proto` (only behind a proxy you trust). */
   trustProxy?: boolean;
   /** Serve HTTPS directly (flAPI's `https:` block): absolute paths of the PEM files. */

@@ -6,6 +6,7 @@
  */
 import { StructureKind, VariableDeclarationKind, type Project, type StatementStructures } from 'ts-morph';
 import type { EndpointSpec } from '../../runtime/manifest.js';
+import type { BigintMode } from '../../runtime/serialize/wire-types.js';
 import { docText } from './code-names.js';
 import { columnType, paramDoc, paramType, propertyName, type SharedTypeName } from './ts-types.js';
 import { objectLiteral, stringLiteral, tsFile } from './ts-project.js';
@@ -39,7 +40,7 @@ function responseType(endpoint: EndpointSpec, uses: Set<string>): string {
   return 'Row[]';
 }
 
-export function endpointFile(project: Project, path: string, endpoint: EndpointSpec): string {
+export function endpointFile(project: Project, path: string, endpoint: EndpointSpec, bigint: BigintMode = 'auto'): string {
   const route = `${endpoint.method} ${endpoint.urlPath}`;
   const header = [
     `${route}${endpoint.description ? `: ${docText(endpoint.description)}` : ''}`,
@@ -83,7 +84,7 @@ export function endpointFile(project: Project, path: string, endpoint: EndpointS
       isExported: true,
       docs: ['One result row as the server sends it (column types from the dry-run).'],
       properties: endpoint.columns.map((c) => {
-        const type = columnType(c);
+        const type = columnType(c, bigint);
         for (const name of type.uses) uses.add(name);
         return { name: propertyName(c.name), type: type.text, docs: [docText(c.type)] };
       }),

@@ -55,7 +55,7 @@ export function generateFiles(input: GenerateInput): Map<string, string> {
   const files = new Map<string, string>();
   const project = createTsProject();
   files.set('src/types.ts', typesFile(project, projectName));
-  for (const e of endpoints) files.set(`src/endpoints/${e.file}.ts`, endpointFile(project, `src/endpoints/${e.file}.ts`, e.endpoint));
+  for (const e of endpoints) files.set(`src/endpoints/${e.file}.ts`, endpointFile(project, `src/endpoints/${e.file}.ts`, e.endpoint, manifest.server.bigint));
   files.set('src/endpoints/index.ts', endpointsIndexFile(project, endpoints.map((e) => ({ name: e.moduleName, file: e.file }))));
   files.set('src/server.ts', serverFile(project, projectName));
   files.set('src/lambda.ts', lambdaFile(project, projectName));

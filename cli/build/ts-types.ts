@@ -6,7 +6,7 @@
  */
 import type { ColumnSpec, ParamSpec, ValidatorSpec } from '../../runtime/manifest.js';
 import { parseTypeText, type TypeNode } from '../../runtime/openapi/index.js';
-import { wireTypeOfName } from '../../runtime/serialize/wire-types.js';
+import { wireTypeOfName, type BigintMode } from '../../runtime/serialize/wire-types.js';
 
 /** Type names a generated file may need from `src/types.ts`. */
 export type SharedTypeName = 'WideInteger' | 'JsonValue';
@@ -59,13 +59,14 @@ function splitTopLevelUnion(text: string): string[] {
   return parts.filter((p) => p !== '');
 }
 
-function namedType(name: string, uses: Set<SharedTypeName>): string {
+function namedType(name: string, uses: Set<SharedTypeName>, bigint: BigintMode): string {
   switch (wireTypeOfName(name).kind) {
     case 'boolean':
       return 'boolean';
     case 'int':
       return 'number';
     case 'wide-int':
+      if (bigint !== 'auto') return bigint;
       uses.add('WideInteger');
       return 'WideInteger';
     // Non-finite floats (NaN, ±Infinity) have no JSON form and arrive as null.
@@ -85,6 +86,7 @@ function namedType(name: string, uses: Set<SharedTypeName>): string {
     case 'base64':
     case 'bits':
       return 'string';
+    case 'json':
     case 'nested':
     case 'any':
       uses.add('JsonValue');
@@ -96,30 +98,30 @@ function arrayOf(item: string): string {
   return /^[A-Za-z0-9_]+$/.test(item) ? `${item}[]` : `Array<${item}>`;
 }
 
-function nodeType(node: TypeNode, uses: Set<SharedTypeName>): string {
+function nodeType(node: TypeNode, uses: Set<SharedTypeName>, bigint: BigintMode): string {
   switch (node.kind) {
     case 'named':
-      return namedType(node.name, uses);
+      return namedType(node.name, uses, bigint);
     case 'enum':
       return node.values.length === 0 ? 'string' : union(node.values.map(literal));
     case 'list':
-      return arrayOf(union([nodeType(node.item, uses), 'null']));
+      return arrayOf(union([nodeType(node.item, uses, bigint), 'null']));
     case 'struct': {
-      const fields = node.fields.map((f) => `${propertyName(f.name)}: ${union([nodeType(f.type, uses), 'null'])}`);
+      const fields = node.fields.map((f) => `${propertyName(f.name)}: ${union([nodeType(f.type, uses, bigint), 'null'])}`);
       return fields.length === 0 ? 'Record<string, never>' : `{ ${fields.join('; ')} }`;
     }
     case 'map':
       // Keys become JSON object keys (text), whatever their DuckDB type.
-      return `Record<string, ${union([nodeType(node.value, uses), 'null'])}>`;
+      return `Record<string, ${union([nodeType(node.value, uses, bigint), 'null'])}>`;
     case 'union':
-      return union(node.members.map((m) => nodeType(m.type, uses)));
+      return union(node.members.map((m) => nodeType(m.type, uses, bigint)));
   }
 }
 
 /** The type of a column's values in a JSON row. */
-export function columnType(column: ColumnSpec): TypeText {
+export function columnType(column: ColumnSpec, bigint: BigintMode = 'auto'): TypeText {
   const uses = new Set<SharedTypeName>();
-  const base = nodeType(parseTypeText(column.type), uses);
+  const base = nodeType(parseTypeText(column.type), uses, bigint);
   return { text: column.nullable ? union([base, 'null']) : base, uses };
 }
 

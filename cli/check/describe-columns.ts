@@ -5,7 +5,7 @@
  * under `LIMIT 0` with the dry-run's own values bound, which fixes every type and reads no rows.
  * Nullability is proven from the query's shape where it can be (column-nullability.ts).
  */
-import { DuckDBTypeId, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import { DuckDBTypeId, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBType } from '@duckdb/node-api';
 import { bindValues } from '../../runtime/db/bind-values.js';
 import type { ColumnSpec } from '../../runtime/manifest.js';
 import type { BoundValue } from '../../runtime/template/index.js';
@@ -13,6 +13,11 @@ import { provenNotNull } from './column-nullability.js';
 
 /** Written where even the bound run cannot tell a column's type (it maps to "any value"). */
 export const UNKNOWN_COLUMN_TYPE = 'UNKNOWN';
+
+/** A type as the manifest names it: by its alias where it has one (JSON is a VARCHAR with an alias). */
+function typeName(type: DuckDBType): string {
+  return type.alias ?? type.toString();
+}
 
 function unresolved(statement: DuckDBPreparedStatement): boolean {
   for (let i = 0; i < statement.columnCount; i++) {
@@ -28,7 +33,7 @@ async function describeByRunning(connection: DuckDBConnection, sql: string, valu
     const result = await probe.run();
     const columns: ColumnSpec[] = [];
     for (let i = 0; i < result.columnCount; i++) {
-      columns.push({ name: result.columnName(i), type: result.columnType(i).toString(), nullable: true });
+      columns.push({ name: result.columnName(i), type: typeName(result.columnType(i)), nullable: true });
     }
     return columns;
   } catch {
@@ -40,7 +45,7 @@ async function describeByRunning(connection: DuckDBConnection, sql: string, valu
 function describeStatement(statement: DuckDBPreparedStatement): ColumnSpec[] {
   const columns: ColumnSpec[] = [];
   for (let i = 0; i < statement.columnCount; i++) {
-    const type = statement.columnTypeId(i) === DuckDBTypeId.INVALID ? UNKNOWN_COLUMN_TYPE : statement.columnType(i).toString();
+    const type = statement.columnTypeId(i) === DuckDBTypeId.INVALID ? UNKNOWN_COLUMN_TYPE : typeName(statement.columnType(i));
     columns.push({ name: statement.columnName(i), type, nullable: true });
   }
   return columns;

@@ -70,6 +70,12 @@ export function normaliseConfig(project: LoadedProject, diagnostics: Diagnostic[
     manifest.server.heartbeat = { enabled: asBoolean(heartbeat.enabled, false), ...(interval !== undefined ? { workerInterval: interval } : {}) };
   }
   normaliseLimits(data, root, main, manifest.server, diagnostics);
+  const bigint = asString(asMap(data.serialization).bigint);
+  if (bigint === 'auto' || bigint === 'number' || bigint === 'string') manifest.server.bigint = bigint;
+  else if (bigint !== undefined) {
+    diagnostics.push({ severity: 'error', ...main.locate(['serialization', 'bigint']), code: 'serialization',
+      message: `serialization.bigint must be auto, number or string, not \`${bigint}\`` });
+  }
   const authContext = { doc: main, diagnostics, root };
   const auth = normaliseAuth(data.auth, ['auth'], authContext, basename(project.configFile));
   if (auth) manifest.auth = auth;

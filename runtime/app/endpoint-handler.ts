@@ -37,7 +37,7 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
   const { plan, database } = executor;
   const { endpoint, parser, isRead } = plan;
   const pool = database.pool;
-  const jsonReader = createJsonReader();
+  const jsonReader = createJsonReader({ bigint: plan.bigint });
   const cache = isRead ? options.responseCache : undefined;
 
   async function run(ctx: Context, format: ResponseFormat, params: Readonly<Record<string, ParamValue>>, rendered: RenderedSql): Promise<void> {
@@ -58,14 +58,14 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
       if (!isRead) {
         const { statement, result } = await executor.write(lease, rendered);
         ctx.type = JSON_TYPE;
-        ctx.body = endpoint.operation.returnsData ? rowsJson(statement, result).text : JSON.stringify({ rows_affected: result.rowsChanged });
+        ctx.body = endpoint.operation.returnsData ? rowsJson(statement, result, plan.bigint).text : JSON.stringify({ rows_affected: result.rowsChanged });
         return;
       }
       const query = readQuery(plan, rendered, params);
       if (plan.maxRows !== undefined) ctx.set('X-Max-Rows', String(plan.maxRows));
       if (format !== 'json') {
         handedOver = true;
-        await respondInFormat({ ctx, format, lease, sql: query.sql, values: query.values, name: endpoint.name, release, guard });
+        await respondInFormat({ ctx, format, lease, sql: query.sql, values: query.values, name: endpoint.name, release, guard, bigint: plan.bigint });
         watchSlowReader(ctx.res, options.streamIdleMs, () => guard.abort());
         return;
       }

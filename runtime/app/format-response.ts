@@ -20,6 +20,7 @@ import {
 } from '../formats/index.js';
 import type { QueryGuard } from '../plan/index.js';
 import type { BoundValue } from '../template/index.js';
+import type { BigintMode } from '../serialize/index.js';
 
 export interface FormatRequest {
   ctx: Context;
@@ -33,6 +34,7 @@ export interface FormatRequest {
   release: () => void;
   /** Settled once the first byte is ready. */
   guard: QueryGuard;
+  bigint: BigintMode;
 }
 
 /** The result with its first chunk already fetched, replayed before the rest. */
@@ -86,7 +88,7 @@ export async function respondInFormat(request: FormatRequest): Promise<void> {
     bindValues(statement, values);
     const result = await prefetched(await statement.stream());
     guard.settle();
-    const body = formatStream(format as StreamedFormat, result);
+    const body = formatStream(format as StreamedFormat, result, { bigint: request.bigint });
     body.once('close', releaseOnce);
     ctx.type = CONTENT_TYPES[format];
     ctx.body = body;

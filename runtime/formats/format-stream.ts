@@ -25,7 +25,7 @@ export function formatStream(format: StreamedFormat, result: DuckDBResult, json:
     case 'json':
       return jsonStream(result, json);
     case 'ndjson':
-      return ndjsonStream(result);
+      return ndjsonStream(result, json.bigint);
     case 'csv':
       return csvStream(result);
     case 'arrow':

@@ -6,7 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { DuckDBResult } from '@duckdb/node-api';
-import { createJsonTextWriter, resultColumns } from '../serialize/index.js';
+import { createJsonTextWriter, resultColumns, type BigintMode } from '../serialize/index.js';
 import { byteStream, resultChunks } from './chunk-source.js';
 import { createCsvTextWriter } from './csv-text.js';
 
@@ -15,6 +15,7 @@ export interface JsonStreamOptions {
   prefix?: string;
   /** Text after the array; a function gets the number of rows written. */
   suffix?: string | ((rowCount: number) => string);
+  bigint?: BigintMode;
 }
 
 export function jsonStream(result: DuckDBResult, options: JsonStreamOptions = {}): Readable {
@@ -22,7 +23,7 @@ export function jsonStream(result: DuckDBResult, options: JsonStreamOptions = {}
 }
 
 async function* jsonPieces(result: DuckDBResult, options: JsonStreamOptions): AsyncGenerator<string> {
-  const writer = createJsonTextWriter(resultColumns(result));
+  const writer = createJsonTextWriter(resultColumns(result), options.bigint);
   let rowCount = 0;
   let open = `${options.prefix ?? ''}[`;
   for await (const chunk of resultChunks(result)) {
@@ -34,12 +35,12 @@ async function* jsonPieces(result: DuckDBResult, options: JsonStreamOptions): As
   yield rowCount === 0 ? `${open}]${suffix}` : `]${suffix}`;
 }
 
-export function ndjsonStream(result: DuckDBResult): Readable {
-  return byteStream(ndjsonPieces(result));
+export function ndjsonStream(result: DuckDBResult, bigint: BigintMode = 'auto'): Readable {
+  return byteStream(ndjsonPieces(result, bigint));
 }
 
-async function* ndjsonPieces(result: DuckDBResult): AsyncGenerator<string> {
-  const writer = createJsonTextWriter(resultColumns(result));
+async function* ndjsonPieces(result: DuckDBResult, bigint: BigintMode): AsyncGenerator<string> {
+  const writer = createJsonTextWriter(resultColumns(result), bigint);
   for await (const chunk of resultChunks(result)) yield `${writer.rowsText(chunk, '\n')}\n`;
 }
 

@@ -70,7 +70,7 @@ export function createEndpointRunner(executor: PlanExecutor): EndpointRunner {
         if (!plan.isRead) {
           const { result } = await executor.write(lease, rendered);
           if (!plan.endpoint.operation.returnsData) return { ok: true, rows: [], truncated: false, maxRows, rowsAffected: result.rowsChanged };
-          const rows = (await rowObjectsFromResult(result)) as Row[];
+          const rows = (await rowObjectsFromResult(result, plan.bigint)) as Row[];
           return { ok: true, rows: rows.slice(0, maxRows), truncated: rows.length > maxRows, maxRows };
         }
         // One row beyond the cap tells a cut-off result from one that fits exactly; no more is ever read.

@@ -204,7 +204,7 @@ export function buildOpenApi(manifest: Manifest, serverUrl: string): OpenApiDocu
   for (const endpoint of manifest.endpoints) {
     if (!endpoint.urlPath) continue;
     const rowName = schemaName(endpoint, taken);
-    schemas[rowName] = rowSchema(endpoint.columns);
+    schemas[rowName] = rowSchema(endpoint.columns, manifest.server.bigint);
     const path = openApiPath(endpoint.urlPath);
     (paths[path] ??= {})[endpoint.method.toLowerCase()] = operation(endpoint, manifest, rowName, schemes);
   }

@@ -5,7 +5,7 @@
 import type { ColumnSpec } from '../manifest.js';
 import { parseTypeText, type TypeNode } from './duckdb-type-text.js';
 import { nullable, type JsonSchema } from './json-schema.js';
-import { wireTypeOfName } from '../serialize/wire-types.js';
+import { wireTypeOfName, type BigintMode } from '../serialize/wire-types.js';
 
 const INTEGER_TEXT = '^-?[0-9]+$';
 const LOCAL_TIMESTAMP = '^([+-]?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?|-?infinity)$';
@@ -21,7 +21,7 @@ function wideInteger(format: string): JsonSchema {
   };
 }
 
-function namedSchema(name: string, args: number[]): JsonSchema {
+function namedSchema(name: string, args: number[], bigint: BigintMode): JsonSchema {
   const wire = wireTypeOfName(name);
   const format = wire.format !== undefined ? { format: wire.format } : {};
   switch (wire.kind) {
@@ -30,6 +30,8 @@ function namedSchema(name: string, args: number[]): JsonSchema {
     case 'int':
       return wire.format !== undefined ? { type: 'integer', ...format } : { type: 'integer', minimum: wire.range![0], maximum: wire.range![1] };
     case 'wide-int':
+      if (bigint === 'number') return { type: 'integer', ...format };
+      if (bigint === 'string') return { type: 'string', ...format, pattern: INTEGER_TEXT };
       return wideInteger(wire.format!);
     case 'float':
       return { type: 'number', ...format };
@@ -56,6 +58,7 @@ function namedSchema(name: string, args: number[]): JsonSchema {
       return { type: 'string', pattern: '^[01]*$' };
     case 'null':
       return { type: 'null' };
+    case 'json':
     case 'nested':
     case 'any':
       return {};
@@ -63,14 +66,14 @@ function namedSchema(name: string, args: number[]): JsonSchema {
 }
 
 /** Schema of one DuckDB value of this type (NULL allowed only where `nullable` is applied). */
-export function typeSchema(node: TypeNode): JsonSchema {
+export function typeSchema(node: TypeNode, bigint: BigintMode = 'auto'): JsonSchema {
   switch (node.kind) {
     case 'named':
-      return namedSchema(node.name, node.args);
+      return namedSchema(node.name, node.args, bigint);
     case 'enum':
       return { type: 'string', enum: node.values };
     case 'list': {
-      const schema: JsonSchema = { type: 'array', items: nullable(typeSchema(node.item)) };
+      const schema: JsonSchema = { type: 'array', items: nullable(typeSchema(node.item, bigint)) };
       if (node.length !== undefined) {
         schema.minItems = node.length;
         schema.maxItems = node.length;
@@ -79,28 +82,28 @@ export function typeSchema(node: TypeNode): JsonSchema {
     }
     case 'struct': {
       const properties: Record<string, JsonSchema> = {};
-      for (const field of node.fields) properties[field.name] = nullable(typeSchema(field.type));
+      for (const field of node.fields) properties[field.name] = nullable(typeSchema(field.type, bigint));
       return { type: 'object', properties, required: node.fields.map((f) => f.name), additionalProperties: false };
     }
     case 'map':
       // Keys become JSON object keys (text), whatever their DuckDB type.
-      return { type: 'object', additionalProperties: nullable(typeSchema(node.value)) };
+      return { type: 'object', additionalProperties: nullable(typeSchema(node.value, bigint)) };
     case 'union':
-      return { anyOf: node.members.map((member) => typeSchema(member.type)) };
+      return { anyOf: node.members.map((member) => typeSchema(member.type, bigint)) };
   }
 }
 
 /** The schema of a column's values as they appear in a JSON row. */
-export function columnSchema(column: ColumnSpec): JsonSchema {
-  const schema = typeSchema(parseTypeText(column.type));
+export function columnSchema(column: ColumnSpec, bigint: BigintMode = 'auto'): JsonSchema {
+  const schema = typeSchema(parseTypeText(column.type), bigint);
   return { ...(column.nullable ? nullable(schema) : schema), 'x-duckdb-type': column.type };
 }
 
 /** The schema of one JSON row of an endpoint's result. */
-export function rowSchema(columns: readonly ColumnSpec[]): JsonSchema {
+export function rowSchema(columns: readonly ColumnSpec[], bigint: BigintMode = 'auto'): JsonSchema {
   if (columns.length === 0) return { type: 'object', description: 'Columns unknown: the dry-run could not describe this result.' };
   const properties: Record<string, JsonSchema> = {};
-  for (const column of columns) properties[column.name] = columnSchema(column);
+  for (const column of columns) properties[column.name] = columnSchema(column, bigint);
   return {
     type: 'object',
     properties,

@@ -10,6 +10,7 @@ import type { EndpointSpec, ParamSpec, ServerSettings } from '../manifest.js';
 import { compileParams, paginationParams, type ParamParser, type ParamValue } from '../params/index.js';
 import { compileTemplate, renderTemplate, type CompiledTemplate, type RenderedSql } from '../template/index.js';
 import { authTemplateValues, type AuthContext } from '../security/auth-context.js';
+import type { BigintMode } from '../serialize/index.js';
 import { planCacheKey, type KeyInput } from './plan-cache-key.js';
 import type { RenderContext } from './render-context.js';
 import { spliceParams } from './splice-rule.js';
@@ -40,6 +41,8 @@ export interface EndpointPlan {
   readonly timeoutMs: number;
   /** Largest request body read for body parameters. */
   readonly bodyLimit: number;
+  /** How wide integers are written (`serialization.bigint`). */
+  readonly bigint: BigintMode;
   readonly context: RenderContext;
   /** The SQL and bound values for validated params and the verified caller. */
   render(params: Readonly<Record<string, ParamValue>>, auth?: AuthContext): RenderedSql;
@@ -79,6 +82,7 @@ export function compilePlan(endpoint: EndpointSpec, server: ServerSettings, cont
     maxRows,
     timeoutMs: server.requestTimeoutMs,
     bodyLimit: server.bodyLimit,
+    bigint: server.bigint ?? 'auto',
     context,
     render(values, auth) {
       const authValues = readsAuth ? { auth: authTemplateValues(auth ?? ANONYMOUS_AUTH) } : undefined;

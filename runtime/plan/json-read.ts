@@ -20,7 +20,7 @@ import { Readable } from 'node:stream';
 import type { DuckDBDataChunk, DuckDBMaterializedResult, DuckDBResult } from '@duckdb/node-api';
 import type { PooledConnection } from '../db/index.js';
 import { bindValues } from '../db/index.js';
-import type { JsonTextWriter } from '../serialize/index.js';
+import type { BigintMode, JsonTextWriter } from '../serialize/index.js';
 import type { BoundValue } from '../template/index.js';
 import { jsonWriterFor } from './rows-json.js';
 
@@ -74,7 +74,8 @@ async function* streamedRest(head: string, writer: JsonTextWriter, result: DuckD
   yield ']';
 }
 
-export function createJsonReader(options: { bufferLimit?: number } = {}): JsonReader {
+export function createJsonReader(options: { bufferLimit?: number; bigint?: BigintMode } = {}): JsonReader {
+  const bigint = options.bigint ?? 'auto';
   const limit = options.bufferLimit ?? JSON_BUFFER_LIMIT;
   let streaming = false;
   let smallInARow = 0;
@@ -83,7 +84,7 @@ export function createJsonReader(options: { bufferLimit?: number } = {}): JsonRe
     const statement = await request.lease.prepare(request.sql, { readOnly: true });
     bindValues(statement, request.values);
     const result = await statement.run();
-    const writer = jsonWriterFor(statement, result);
+    const writer = jsonWriterFor(statement, result, bigint);
     const chunkCount = result.chunkCount;
     let text = '[';
     let rowCount = 0;
@@ -105,7 +106,7 @@ export function createJsonReader(options: { bufferLimit?: number } = {}): JsonRe
     const statement = await request.lease.prepare(request.sql, { readOnly: true });
     bindValues(statement, request.values);
     const result = await statement.stream();
-    const writer = jsonWriterFor(statement, result);
+    const writer = jsonWriterFor(statement, result, bigint);
     let text = '[';
     let rowCount = 0;
     for (;;) {

@@ -6,7 +6,7 @@
  */
 import type { DuckDBMaterializedResult, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { bindValues, type Database, type PooledConnection } from '../db/index.js';
-import { rowObjectsFromResult, type JsonRow } from '../serialize/index.js';
+import { rowObjectsFromResult, type BigintMode, type JsonRow } from '../serialize/index.js';
 import type { BoundValue, RenderedSql } from '../template/index.js';
 import { CountCache } from './count-cache.js';
 import type { EndpointPlan } from './endpoint-plan.js';
@@ -37,9 +37,9 @@ async function prepared(lease: PooledConnection, sql: string, values: readonly B
   return statement;
 }
 
-async function runJson(lease: PooledConnection, sql: string, values: readonly BoundValue[]): Promise<RowsJson> {
+async function runJson(lease: PooledConnection, sql: string, values: readonly BoundValue[], bigint: BigintMode): Promise<RowsJson> {
   const statement = await prepared(lease, sql, values);
-  return rowsJson(statement, await statement.run());
+  return rowsJson(statement, await statement.run(), bigint);
 }
 
 async function runCount(lease: PooledConnection, sql: string, values: readonly BoundValue[]): Promise<number> {
@@ -52,10 +52,10 @@ async function runCount(lease: PooledConnection, sql: string, values: readonly B
  * A page and its total from one snapshot: a cache refresh committing between the two
  * queries would otherwise give the rows of one version and the count of the next.
  */
-async function pageAndCount(lease: PooledConnection, rendered: RenderedSql, limit: number, offset: number): Promise<{ rows: RowsJson; total: number }> {
+async function pageAndCount(lease: PooledConnection, rendered: RenderedSql, limit: number, offset: number, bigint: BigintMode): Promise<{ rows: RowsJson; total: number }> {
   await lease.connection.run('BEGIN TRANSACTION');
   try {
-    const rows = await runJson(lease, pageSql(rendered.sql, rendered.values.length), pageValues(rendered.values, limit, offset));
+    const rows = await runJson(lease, pageSql(rendered.sql, rendered.values.length), pageValues(rendered.values, limit, offset), bigint);
     const total = totalFromPage(limit, offset, rows.rowCount) ?? (await runCount(lease, rendered.sql, rendered.values));
     await lease.connection.run('COMMIT');
     return { rows, total };
@@ -70,24 +70,24 @@ export function createPlanExecutor(plan: EndpointPlan, database: Database): Plan
   return {
     plan,
     database,
-    jsonRows: (lease, query) => runJson(lease, query.sql, query.values),
+    jsonRows: (lease, query) => runJson(lease, query.sql, query.values, plan.bigint),
     async jsonPage(lease, rendered, query) {
       const { limit, offset } = query.page!;
       const version = database.dataVersion;
       const known = counts?.get(rendered.sql, rendered.values);
       if (known !== undefined) {
-        const rows = await runJson(lease, query.sql, query.values);
+        const rows = await runJson(lease, query.sql, query.values, plan.bigint);
         // A short last page tells the total too; a remembered count holds while the data version does.
         const total = totalFromPage(limit, offset, rows.rowCount) ?? (database.dataVersion === version ? known : undefined);
         if (total !== undefined) return { rows, total };
       }
-      const out = await pageAndCount(lease, rendered, limit, offset);
+      const out = await pageAndCount(lease, rendered, limit, offset, plan.bigint);
       counts?.set(rendered.sql, rendered.values, out.total, version);
       return out;
     },
     async rowObjects(lease, query) {
       const statement = await prepared(lease, query.sql, query.values);
-      return rowObjectsFromResult(await statement.run());
+      return rowObjectsFromResult(await statement.run(), plan.bigint);
     },
     async write(lease, rendered) {
       // Moved before as well as after: a read that prepares while the write runs must not keep

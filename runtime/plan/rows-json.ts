@@ -1,12 +1,42 @@
 /**
  * JSON text of a whole query result, written straight from DuckDB's chunks by the
- * serialiser (no intermediate row objects). Column encoders depend only on the prepared
- * statement, so they are built once per statement and reused.
+ * serialiser (no intermediate row objects). Column encoders are built once per statement
+ * and reused while each result has the types they were built for: the same SQL text can
+ * return other types (a table function over a file chosen by a parameter), and an encoder
+ * for the wrong type would write invalid JSON.
  */
 import type { DuckDBMaterializedResult, DuckDBPreparedStatement, DuckDBResult } from '@duckdb/node-api';
-import { createJsonTextWriter, resultColumns, type JsonTextWriter } from '../serialize/index.js';
+import { createJsonTextWriter, resultColumns, type BigintMode, type JsonTextWriter } from '../serialize/index.js';
 
-const writers = new WeakMap<DuckDBPreparedStatement, JsonTextWriter>();
+interface CachedWriter {
+  writer: JsonTextWriter;
+  bigint: BigintMode;
+  /** The result's column types as text, one per column. */
+  types: string[];
+}
+
+const writers = new WeakMap<DuckDBPreparedStatement, CachedWriter>();
+
+/** DECIMAL, ENUM, LIST, STRUCT, MAP, UNION, ARRAY: the id alone does not fix the encoder. */
+const SHAPED = new Set([19, 23, 24, 25, 26, 28, 33]);
+
+/** A column's type as a key: its id, and its full text where the id is not enough. */
+function typeKey(result: DuckDBResult, column: number): string {
+  const id = result.columnTypeId(column);
+  return SHAPED.has(id) ? `${id}:${result.columnType(column).toString()}` : String(id);
+}
+
+function typesOf(result: DuckDBResult): string[] {
+  const types: string[] = [];
+  for (let i = 0; i < result.columnCount; i++) types.push(typeKey(result, i));
+  return types;
+}
+
+function fits(cached: CachedWriter, result: DuckDBResult, bigint: BigintMode): boolean {
+  if (cached.bigint !== bigint || cached.types.length !== result.columnCount) return false;
+  for (let i = 0; i < cached.types.length; i++) if (cached.types[i] !== typeKey(result, i)) return false;
+  return true;
+}
 
 export interface RowsJson {
   /** `[...]` for the result's rows. */
@@ -15,17 +45,16 @@ export interface RowsJson {
 }
 
 /** The statement's JSON writer (its columns do not change between runs). */
-export function jsonWriterFor(statement: DuckDBPreparedStatement, result: DuckDBResult): JsonTextWriter {
-  let writer = writers.get(statement);
-  if (writer === undefined) {
-    writer = createJsonTextWriter(resultColumns(result));
-    writers.set(statement, writer);
-  }
+export function jsonWriterFor(statement: DuckDBPreparedStatement, result: DuckDBResult, bigint: BigintMode = 'auto'): JsonTextWriter {
+  const cached = writers.get(statement);
+  if (cached !== undefined && fits(cached, result, bigint)) return cached.writer;
+  const writer = createJsonTextWriter(resultColumns(result), bigint);
+  writers.set(statement, { writer, bigint, types: typesOf(result) });
   return writer;
 }
 
-export function rowsJson(statement: DuckDBPreparedStatement, result: DuckDBMaterializedResult): RowsJson {
-  const writer = jsonWriterFor(statement, result);
+export function rowsJson(statement: DuckDBPreparedStatement, result: DuckDBMaterializedResult, bigint: BigintMode = 'auto'): RowsJson {
+  const writer = jsonWriterFor(statement, result, bigint);
   const chunkCount = result.chunkCount;
   let text = '[';
   let first = true;

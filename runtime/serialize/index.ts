@@ -22,4 +22,4 @@ export {
   timestampMicrosText,
   timestampNanosText,
 } from './temporal-text.js';
-export { WIRE_TYPES, wireTypeOfId, wireTypeOfName, type WireKind, type WireType } from './wire-types.js';
+export { WIRE_TYPES, wireTypeOf, wireTypeOfId, wireTypeOfName, type BigintMode, type WireKind, type WireType } from './wire-types.js';

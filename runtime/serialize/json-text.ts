@@ -16,7 +16,7 @@ import {
 import type { ResultColumn } from './row-converter.js';
 import { dateText, timestampMicrosText } from './temporal-text.js';
 import { createValueConverter } from './value-converter.js';
-import { wireTypeOfId } from './wire-types.js';
+import { wireTypeOf, type BigintMode } from './wire-types.js';
 
 type TextEncoder = (value: DuckDBValue) => string;
 
@@ -33,13 +33,17 @@ function plainText(value: DuckDBValue): string {
   return value === null ? 'null' : String(value);
 }
 
-/** JSON.stringify of `bigintJson`: the digits when exactly representable, else a string. */
-function integerText(value: DuckDBValue): string {
-  if (value === null) return 'null';
-  if (typeof value !== 'bigint') return String(value);
-  const text = String(value);
-  return Number.isSafeInteger(Number(value)) ? text : `"${text}"`;
-}
+/** JSON.stringify of the value converter's integers, per `serialization.bigint`. */
+const INTEGER_TEXT: Record<BigintMode, TextEncoder> = {
+  auto(value) {
+    if (value === null) return 'null';
+    if (typeof value !== 'bigint') return String(value);
+    const text = String(value);
+    return Number.isSafeInteger(Number(value)) ? text : `"${text}"`;
+  },
+  number: (value) => (value === null ? 'null' : String(value)),
+  string: (value) => (value === null ? 'null' : `"${String(value)}"`),
+};
 
 // Temporal text is digits, signs, `T`, `:`, `.`, `Z` or `infinity`: quoting needs no escaping.
 function dateJson(value: DuckDBValue): string {
@@ -58,37 +62,37 @@ function doubleText(value: DuckDBValue): string {
   return typeof value === 'number' && Number.isFinite(value) ? String(value) : 'null';
 }
 
-function generic(column: ResultColumn): TextEncoder {
-  const convert = createValueConverter(column.type);
+function generic(column: ResultColumn, bigint: BigintMode): TextEncoder {
+  const convert = createValueConverter(column.type, bigint);
   return (value) => JSON.stringify(convert(value));
 }
 
 /** Direct text for the common kinds (runtime/serialize/wire-types.ts); the converter for the rest. */
-function encoderFor(column: ResultColumn): TextEncoder {
+function encoderFor(column: ResultColumn, bigint: BigintMode): TextEncoder {
   const id = column.type.typeId;
-  switch (wireTypeOfId(id).kind) {
+  switch (wireTypeOf(column.type).kind) {
     case 'text':
       return stringText;
     case 'boolean':
     case 'int':
       return plainText;
     case 'float':
-      return id === DuckDBTypeId.DOUBLE ? doubleText : generic(column);
+      return id === DuckDBTypeId.DOUBLE ? doubleText : generic(column, bigint);
     case 'wide-int':
-      return id === DuckDBTypeId.BIGNUM ? generic(column) : integerText;
+      return id === DuckDBTypeId.BIGNUM ? generic(column, bigint) : INTEGER_TEXT[bigint];
     case 'date':
       return dateJson;
     case 'timestamp':
-      return id === DuckDBTypeId.TIMESTAMP ? timestampJson : generic(column);
+      return id === DuckDBTypeId.TIMESTAMP ? timestampJson : generic(column, bigint);
     case 'timestamp-tz':
       return timestampTzJson;
     default:
-      return generic(column);
+      return generic(column, bigint);
   }
 }
 
-export function createJsonTextWriter(columns: readonly ResultColumn[]): JsonTextWriter {
-  const encoders = columns.map(encoderFor);
+export function createJsonTextWriter(columns: readonly ResultColumn[], bigint: BigintMode = 'auto'): JsonTextWriter {
+  const encoders = columns.map((column) => encoderFor(column, bigint));
   const keys = columns.map((column, i) => `${i === 0 ? '{' : ','}${JSON.stringify(column.name)}:`);
   const columnCount = columns.length;
   return {

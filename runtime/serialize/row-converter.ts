@@ -7,6 +7,7 @@
 import type { DuckDBDataChunk, DuckDBResult, DuckDBType } from '@duckdb/node-api';
 import type { JsonRow, JsonValue } from './json-value.js';
 import { createValueConverter, passThroughConverter, setJsonKey, type ValueConverter } from './value-converter.js';
+import type { BigintMode } from './wire-types.js';
 
 /** A result column as the converters need it: the key it gets in a row and its DuckDB type. */
 export interface ResultColumn {
@@ -33,9 +34,9 @@ export function resultColumns(result: DuckDBResult): ResultColumn[] {
 }
 
 /** Builds the converters once; reuse the returned object for every chunk of the result. */
-export function createJsonRowConverter(columns: readonly ResultColumn[]): RowConverter {
+export function createJsonRowConverter(columns: readonly ResultColumn[], bigint: BigintMode = 'auto'): RowConverter {
   const converters = columns.map((column) => {
-    const converter = createValueConverter(column.type);
+    const converter = createValueConverter(column.type, bigint);
     return converter === passThroughConverter ? undefined : converter;
   });
   const names = columns.map((column) => column.name);
@@ -64,8 +65,8 @@ export function createJsonRowConverter(columns: readonly ResultColumn[]): RowCon
 }
 
 /** Reads a whole result (materialized or streaming) into JSON rows. For bounded results only. */
-export async function rowObjectsFromResult(result: DuckDBResult): Promise<JsonRow[]> {
-  const converter = createJsonRowConverter(resultColumns(result));
+export async function rowObjectsFromResult(result: DuckDBResult, bigint: BigintMode = 'auto'): Promise<JsonRow[]> {
+  const converter = createJsonRowConverter(resultColumns(result), bigint);
   const rows: JsonRow[] = [];
   for (;;) {
     const chunk = await result.fetchChunk();

@@ -39,6 +39,7 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import type { JsonValue } from './json-value.js';
+import { wireTypeOf, type BigintMode } from './wire-types.js';
 import {
   dateText,
   intervalText,
@@ -78,9 +79,20 @@ export function bigintJson(value: bigint): number | string {
   return Number.isSafeInteger(n) ? n : value.toString();
 }
 
-function integerJson(value: DuckDBValue): JsonValue {
+const INTEGER_JSON: Record<BigintMode, (value: DuckDBValue) => JsonValue> = {
+  auto: (value) => (value === null ? null : typeof value === 'bigint' ? bigintJson(value) : (value as number)),
+  number: (value) => (value === null ? null : Number(value)),
+  string: (value) => (value === null ? null : String(value)),
+};
+
+/** A JSON column's document, nested; text DuckDB let through that is not JSON stays text. */
+function jsonDocument(value: DuckDBValue): JsonValue {
   if (value === null) return null;
-  return typeof value === 'bigint' ? bigintJson(value) : (value as number);
+  try {
+    return JSON.parse(value as string) as JsonValue;
+  } catch {
+    return value as string;
+  }
 }
 
 function base64(bytes: Uint8Array): string {
@@ -104,7 +116,8 @@ function millisText(millis: bigint): string {
 }
 
 /** The converter for every value of `type`. Call once per column, not per value. */
-export function createValueConverter(type: DuckDBType): ValueConverter {
+export function createValueConverter(type: DuckDBType, bigint: BigintMode = 'auto'): ValueConverter {
+  if (type.alias !== undefined && wireTypeOf(type).kind === 'json') return jsonDocument;
   switch (type.typeId) {
     case DuckDBTypeId.VARCHAR:
     case DuckDBTypeId.ENUM:
@@ -126,7 +139,7 @@ export function createValueConverter(type: DuckDBType): ValueConverter {
     case DuckDBTypeId.HUGEINT:
     case DuckDBTypeId.UHUGEINT:
     case DuckDBTypeId.BIGNUM:
-      return integerJson;
+      return INTEGER_JSON[bigint];
     case DuckDBTypeId.DECIMAL:
       return nonNull((v: DuckDBDecimalValue) => v.toString());
     case DuckDBTypeId.DATE:
@@ -159,16 +172,16 @@ export function createValueConverter(type: DuckDBType): ValueConverter {
       return nonNull((v: DuckDBBitValue) => v.toString());
     case DuckDBTypeId.LIST:
     case DuckDBTypeId.ARRAY: {
-      const item = createValueConverter((type as DuckDBListType | DuckDBArrayType).valueType);
+      const item = createValueConverter((type as DuckDBListType | DuckDBArrayType).valueType, bigint);
       return nonNull((v: DuckDBListValue | DuckDBArrayValue) => v.items.map(item));
     }
     case DuckDBTypeId.STRUCT:
-      return structConverter(type as DuckDBStructType);
+      return structConverter(type as DuckDBStructType, bigint);
     case DuckDBTypeId.MAP:
-      return mapConverter(type as DuckDBMapType);
+      return mapConverter(type as DuckDBMapType, bigint);
     case DuckDBTypeId.UNION: {
       const union = type as DuckDBUnionType;
-      const members = new Map(union.memberTags.map((tag, i) => [tag, createValueConverter(union.memberTypes[i]!)]));
+      const members = new Map(union.memberTags.map((tag, i) => [tag, createValueConverter(union.memberTypes[i]!, bigint)]));
       // The member's value alone: JSON has no tagged unions, and DuckDB's to_json does the same.
       return nonNull((v: DuckDBUnionValue) => (members.get(v.tag) ?? dynamicJsonValue)(v.value));
     }
@@ -177,9 +190,9 @@ export function createValueConverter(type: DuckDBType): ValueConverter {
   }
 }
 
-function structConverter(type: DuckDBStructType): ValueConverter {
+function structConverter(type: DuckDBStructType, bigint: BigintMode): ValueConverter {
   const names = type.entryNames;
-  const converters = type.entryTypes.map(createValueConverter);
+  const converters = type.entryTypes.map((entry) => createValueConverter(entry, bigint));
   return nonNull((v: DuckDBStructValue) => {
     const out: Record<string, JsonValue> = {};
     for (let i = 0; i < names.length; i++) {
@@ -190,9 +203,9 @@ function structConverter(type: DuckDBStructType): ValueConverter {
   });
 }
 
-function mapConverter(type: DuckDBMapType): ValueConverter {
-  const key = createValueConverter(type.keyType);
-  const value = createValueConverter(type.valueType);
+function mapConverter(type: DuckDBMapType, bigint: BigintMode): ValueConverter {
+  const key = createValueConverter(type.keyType, bigint);
+  const value = createValueConverter(type.valueType, bigint);
   return nonNull((v: DuckDBMapValue) => {
     const out: Record<string, JsonValue> = {};
     for (const entry of v.entries) setJsonKey(out, keyText(key(entry.key)), value(entry.value));

@@ -32,10 +32,19 @@ export type WireKind =
   /** a bit string as 0s and 1s */
   | 'bits'
   | 'null'
+  /** DuckDB's JSON type (VARCHAR with the JSON alias): the document itself, nested */
+  | 'json'
   /** LIST, ARRAY, STRUCT, MAP, UNION: their members decide */
   | 'nested'
   /** anything else: whatever JSON the converter makes of it */
   | 'any';
+
+/**
+ * How BIGINT and wider integers are written (`serialization.bigint`): `auto` a number
+ * within ±2^53 and the exact decimal text beyond (typed `number | string`), `number`
+ * always a number (beyond ±2^53 a JavaScript reader rounds it), `string` always text.
+ */
+export type BigintMode = 'auto' | 'number' | 'string';
 
 export interface WireType {
   kind: WireKind;
@@ -88,6 +97,8 @@ export const WIRE_TYPES: readonly WireType[] = [
   { kind: 'base64', ids: [T.BLOB, T.GEOMETRY], names: ['BLOB', 'BYTEA', 'GEOMETRY'] },
   { kind: 'bits', ids: [T.BIT], names: ['BIT', 'BITSTRING'] },
   { kind: 'null', ids: [T.SQLNULL], names: ['SQLNULL', 'NULL'] },
+  // By name only: at run time a JSON column is a VARCHAR with an alias (wireTypeOf).
+  { kind: 'json', ids: [], names: ['JSON'] },
   { kind: 'nested', ids: [T.LIST, T.ARRAY, T.STRUCT, T.MAP, T.UNION], names: [] },
 ];
 
@@ -101,6 +112,15 @@ for (const type of WIRE_TYPES) {
 
 export function wireTypeOfId(id: DuckDBTypeId): WireType {
   return byId.get(id) ?? ANY;
+}
+
+/** A result column's type: its alias first (JSON), then its id. */
+export function wireTypeOf(type: { typeId: DuckDBTypeId; alias?: string | undefined }): WireType {
+  if (type.alias !== undefined) {
+    const aliased = byName.get(type.alias.toUpperCase());
+    if (aliased !== undefined) return aliased;
+  }
+  return wireTypeOfId(type.typeId);
 }
 
 /** By a type's name as DuckDB writes it (case-insensitive, no arguments). */
