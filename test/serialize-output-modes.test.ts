@@ -60,7 +60,7 @@ describe('output modes', () => {
     assert.equal(columnType(column, 'string').text, 'string');
     const m = manifest([endpoint({ urlPath: '/wide', sql: WIDE, columns: [column] })]);
     m.server.bigint = 'string';
-    const doc = JSON.stringify(buildOpenApi(m));
+    const doc = JSON.stringify(buildOpenApi(m, 'http://localhost'));
     assert.match(doc, /"big":\{"type":"string","format":"int64"/);
   });
 
