@@ -1,6 +1,7 @@
 import { isAbsolute, relative } from 'node:path';
 import type { Manifest } from '../runtime/manifest.js';
 import { checkProject } from './check/check-project.js';
+import { schemaCheck } from './check/schema-check.js';
 import { findConfig } from './config/find-config.js';
 import { loadProject } from './config/load-project.js';
 import { normaliseConfig } from './config/normalise-config.js';
@@ -28,7 +29,11 @@ export interface CompileResult {
   endpointCount: number;
 }
 
-/** The compiler pipeline: find → load (substitute, parse) → normalise → check → dry-run → manifest. */
+/**
+ * The compiler pipeline: find → load (substitute, parse) → JSON Schema check of the raw
+ * YAML → normalise → semantic checks → dry-run (column descriptions) → manifest, assembled
+ * last from the normalised parts and the described columns.
+ */
 export async function compileProject(options: CompileOptions = {}): Promise<CompileResult> {
   const env = options.env ?? process.env;
   const diagnostics: Diagnostic[] = [];
@@ -41,15 +46,20 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
   const project = loadProject(found.file, env, diagnostics, files);
   if (!project) return finish(undefined, diagnostics, files, 0);
 
+  // What the files say, before any normaliser reads (and coerces) them.
+  diagnostics.push(...schemaCheck(project.main, 'flapi'));
+  for (const doc of project.endpoints) if (doc.data !== undefined) diagnostics.push(...schemaCheck(doc, 'endpoint'));
+
   const config = normaliseConfig(project, diagnostics);
   const connectionNames = Object.keys(config.connections);
   const endpoints: CompiledEndpoint[] = project.endpoints
     .filter((doc) => doc.data !== undefined)
     .map((doc) => normaliseEndpoint(doc, project.root, connectionNames, diagnostics, files));
-  const manifest: Manifest = { ...config, endpoints: endpoints.map((e) => e.spec) };
-
-  await checkProject({ project, manifest, endpoints, diagnostics, dryRun: options.dryRun !== false });
-  return finish(hasErrors(diagnostics) ? undefined : manifest, diagnostics, files, project.endpoints.length);
+  const draft: Manifest = { ...config, endpoints: endpoints.map((e) => e.spec) };
+  const columns = await checkProject({ project, manifest: draft, endpoints, diagnostics, dryRun: options.dryRun !== false });
+  if (hasErrors(diagnostics)) return finish(undefined, diagnostics, files, project.endpoints.length);
+  const manifest: Manifest = { ...config, endpoints: endpoints.map((e) => ({ ...e.spec, columns: columns.get(e.spec.name) ?? e.spec.columns })) };
+  return finish(manifest, diagnostics, files, project.endpoints.length);
 }
 
 function finish(manifest: Manifest | undefined, diagnostics: Diagnostic[], files: Set<string>, endpointCount: number): CompileResult {

@@ -7,7 +7,7 @@ import { checkParams } from './check-params.js';
 import { checkRoutes } from './check-routes.js';
 import { checkSecurity } from './check-security.js';
 import { checkTemplates, type CheckedTemplates } from './check-template.js';
-import { schemaCheck } from './schema-check.js';
+import type { DescribedColumns } from './dry-run.js';
 
 export interface CheckInput {
   project: LoadedProject;
@@ -17,11 +17,13 @@ export interface CheckInput {
   dryRun: boolean;
 }
 
-/** Every check over a loaded project: schema, routes, parameters, templates, then the dry-run. */
-export async function checkProject(input: CheckInput): Promise<void> {
+/**
+ * Every semantic check over a normalised project: routes, caches, security, parameters,
+ * templates, then the dry-run, whose described columns it returns (the schema check ran
+ * on the raw YAML before anything was normalised: cli/compile-project.ts).
+ */
+export async function checkProject(input: CheckInput): Promise<DescribedColumns> {
   const { project, manifest, endpoints, diagnostics } = input;
-  diagnostics.push(...schemaCheck(project.main, 'flapi'));
-  for (const endpoint of endpoints) diagnostics.push(...schemaCheck(endpoint.doc, 'endpoint'));
   checkRoutes(endpoints, Object.keys(manifest.connections), diagnostics);
   checkCaches(project, manifest, endpoints, diagnostics);
   checkSecurity(project, manifest, endpoints, diagnostics);
@@ -31,11 +33,11 @@ export async function checkProject(input: CheckInput): Promise<void> {
     const properties = Object.keys(manifest.connections[endpoint.spec.connection[0] ?? '']?.properties ?? {});
     checked.push({ endpoint, templates: checkTemplates(endpoint, project.env, properties, diagnostics) });
   }
-  if (!input.dryRun || diagnostics.some((d) => d.severity === 'error' && d.file === project.configFile)) return;
+  if (!input.dryRun || diagnostics.some((d) => d.severity === 'error' && d.file === project.configFile)) return new Map();
   // An endpoint with errors already would only repeat them as SQL errors.
   const clean = checked.filter(({ endpoint }) => !diagnostics.some((d) => d.severity === 'error' && ownedBy(d.file, endpoint)));
   const { dryRun } = await import('./dry-run.js');
-  await dryRun({ project, manifest, endpoints: clean, diagnostics });
+  return dryRun({ project, manifest, endpoints: clean, diagnostics });
 }
 
 function ownedBy(file: string, endpoint: CompiledEndpoint): boolean {

@@ -12,12 +12,12 @@ import type { ConnectionSpec } from '../../runtime/manifest.js';
 import { renderTemplate, type CompiledTemplate, type TemplateContext } from '../../runtime/template/index.js';
 import type { CompiledEndpoint } from '../config/normalise-endpoint.js';
 import type { CheckedTemplates } from './check-template.js';
-import type { DryRunInput } from './dry-run-input.js';
+import type { DryRunContext } from './dry-run-input.js';
 import { firstLine, markUnbuilt, prepare } from './dry-run-prepare.js';
 import { templatePositionAtOffset } from './sql-error-position.js';
 
 /** Builds an endpoint's empty cache table from its cache template; false when the endpoint cannot be dry-run. */
-export async function buildCacheTable(connection: DuckDBConnection, endpoint: CompiledEndpoint, templates: CheckedTemplates, env: Record<string, string>, input: DryRunInput): Promise<boolean> {
+export async function buildCacheTable(connection: DuckDBConnection, endpoint: CompiledEndpoint, templates: CheckedTemplates, env: Record<string, string>, input: DryRunContext): Promise<boolean> {
   const { spec } = endpoint;
   if (!spec.cache || !templates.cache || !endpoint.cacheTemplatePath) return true;
   const conn = input.manifest.connections[spec.connection[0] ?? '']?.properties ?? {};
@@ -55,7 +55,7 @@ function dryRunCacheTable(cache: { schema: string; table: string }): string {
 }
 
 /** Prepares the cache template in DuckDB and builds an empty cache table from its columns. */
-async function dryRunDuckdbCache(connection: DuckDBConnection, endpoint: CompiledEndpoint, template: CompiledTemplate, contexts: CacheContexts, input: DryRunInput): Promise<boolean> {
+async function dryRunDuckdbCache(connection: DuckDBConnection, endpoint: CompiledEndpoint, template: CompiledTemplate, contexts: CacheContexts, input: DryRunContext): Promise<boolean> {
   const cache = endpoint.spec.cache!;
   const file = endpoint.cacheTemplatePath!;
   let first: { sql: string } | undefined;
@@ -84,7 +84,7 @@ async function dryRunDuckdbCache(connection: DuckDBConnection, endpoint: Compile
  */
 async function dryRunPostgresCache(
   connection: DuckDBConnection, endpoint: CompiledEndpoint, template: CompiledTemplate, source: ConnectionSpec,
-  contexts: CacheContexts, input: DryRunInput,
+  contexts: CacheContexts, input: DryRunContext,
 ): Promise<boolean> {
   const cache = endpoint.spec.cache!;
   const file = endpoint.cacheTemplatePath!;
@@ -115,7 +115,7 @@ async function dryRunPostgresCache(
   return true;
 }
 
-async function standInFromDatabase(connection: DuckDBConnection, endpoint: CompiledEndpoint, source: ConnectionSpec, err: unknown, input: DryRunInput): Promise<boolean> {
+async function standInFromDatabase(connection: DuckDBConnection, endpoint: CompiledEndpoint, source: ConnectionSpec, err: unknown, input: DryRunContext): Promise<boolean> {
   const cache = endpoint.spec.cache!;
   const reader = await connection.runAndReadAll(
     'SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [cache.schema, cache.table]).catch(() => undefined);

@@ -11,3 +11,8 @@ export interface DryRunInput {
   endpoints: { endpoint: CompiledEndpoint; templates: CheckedTemplates }[];
   diagnostics: Diagnostic[];
 }
+
+/** One run's input and what it learns on the way: cache tables it could not build. */
+export interface DryRunContext extends DryRunInput {
+  unbuilt: Set<string>;
+}

@@ -6,11 +6,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnSpec } from '../../runtime/manifest.js';
 import { renderTemplate, type BoundValue, type CompiledTemplate, type TemplateContext } from '../../runtime/template/index.js';
-import type { DryRunInput } from './dry-run-input.js';
+import type { DryRunContext } from './dry-run-input.js';
 import { describeColumns } from './describe-columns.js';
 import { templatePositionOf } from './sql-error-position.js';
 
-export function renderFailed(input: DryRunInput, file: string, err: unknown): void {
+export function renderFailed(input: DryRunContext, file: string, err: unknown): void {
   input.diagnostics.push({ severity: 'error', file, line: 1, column: 1, code: 'template-render',
     message: `template cannot be rendered with the declared defaults and examples: ${firstLine(err)}` });
 }
@@ -18,7 +18,7 @@ export function renderFailed(input: DryRunInput, file: string, err: unknown): vo
 /** Renders and prepares one template; false when it failed (already reported). */
 export async function prepare(
   connection: DuckDBConnection, template: CompiledTemplate, context: TemplateContext,
-  file: string, source: string, input: DryRunInput, seen = new Set<string>(),
+  file: string, source: string, input: DryRunContext, seen = new Set<string>(),
 ): Promise<{ sql: string; columns: ColumnSpec[] } | undefined | false> {
   let rendered: { sql: string; values: readonly BoundValue[] };
   try {
@@ -34,7 +34,7 @@ export async function prepare(
 
 /** Prepares rendered SQL and describes its columns; false when it failed (already reported). */
 export async function prepareRendered(
-  connection: DuckDBConnection, rendered: { sql: string; values: readonly BoundValue[] }, file: string, source: string, input: DryRunInput,
+  connection: DuckDBConnection, rendered: { sql: string; values: readonly BoundValue[] }, file: string, source: string, input: DryRunContext,
 ): Promise<{ sql: string; columns: ColumnSpec[] } | false> {
   const { sql, values } = rendered;
   try {
@@ -43,7 +43,7 @@ export async function prepareRendered(
   } catch (err) {
     const message = String((err as Error).message ?? err);
     const at = templatePositionOf(message, sql, source);
-    const unknownCache = readsUnbuiltCache(message, unbuiltCaches.get(input));
+    const unknownCache = readsUnbuiltCache(message, input.unbuilt);
     if (unknownCache !== undefined) {
       input.diagnostics.push({ severity: 'warning', file, ...at, code: 'dry-run-skipped',
         message: `not dry-run: reads the cache ${unknownCache}, whose columns are unknown because its cache template could not be checked` });
@@ -55,18 +55,14 @@ export async function prepareRendered(
   }
 }
 
-/** Cache tables the dry-run could not build (their source was unreachable), per run. */
-const unbuiltCaches = new WeakMap<DryRunInput, Set<string>>();
-
-export function markUnbuilt(input: DryRunInput, schema: string, table: string): void {
-  const set = unbuiltCaches.get(input) ?? new Set<string>();
-  set.add(`${schema}.${table}`);
-  unbuiltCaches.set(input, set);
+/** A cache table the dry-run could not build: endpoints reading it are skipped, not failed. */
+export function markUnbuilt(input: DryRunContext, schema: string, table: string): void {
+  input.unbuilt.add(`${schema}.${table}`);
 }
 
 /** The missing-table error of a template reading a cache the dry-run could not build. */
-function readsUnbuiltCache(message: string, unbuilt: Set<string> | undefined): string | undefined {
-  if (unbuilt === undefined || !/does not exist/.test(message)) return undefined;
+function readsUnbuiltCache(message: string, unbuilt: Set<string>): string | undefined {
+  if (unbuilt.size === 0 || !/does not exist/.test(message)) return undefined;
   const names = [...unbuilt];
   return names.find((name) => message.includes(`"${name}"`) || message.includes(`"${name.split('.')[1]}"`))
     ?? names.find((name) => message.includes(`schema "${name.split('.')[0]}" does not exist`));

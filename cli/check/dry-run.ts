@@ -7,7 +7,7 @@ import { compilePlan, sampleRenders } from '../../runtime/plan/index.js';
 import type { CompiledEndpoint } from '../config/normalise-endpoint.js';
 import type { CheckedTemplates } from './check-template.js';
 import { buildCacheTable } from './dry-run-caches.js';
-import type { DryRunInput } from './dry-run-input.js';
+import type { DryRunContext, DryRunInput } from './dry-run-input.js';
 import { firstLine, prepareRendered, renderFailed } from './dry-run-prepare.js';
 
 export type { DryRunInput } from './dry-run-input.js';
@@ -20,12 +20,17 @@ interface InitContext {
 /** Settings that would make an in-memory dry-run fail or touch the outside world. */
 const UNSAFE_SETTINGS = new Set(['access_mode', 'autoinstall_known_extensions', 'allow_unsigned_extensions', 'extension_directory']);
 
+/** The result columns the dry-run described, by endpoint name. */
+export type DescribedColumns = Map<string, ColumnSpec[]>;
+
 /**
  * Prepares every template on an in-memory DuckDB in which each connection's `init` ran,
- * reporting SQL errors at the template line and recording the result columns.
+ * reporting SQL errors at the template line, and returns each endpoint's result columns.
  */
-export async function dryRun(input: DryRunInput): Promise<void> {
+export async function dryRun(dryRunInput: DryRunInput): Promise<DescribedColumns> {
   const { DuckDBInstance } = await import('@duckdb/node-api');
+  const input: DryRunContext = { ...dryRunInput, unbuilt: new Set() };
+  const described: DescribedColumns = new Map();
   const { manifest, project, diagnostics } = input;
   const settings: Record<string, string> = { autoinstall_known_extensions: 'false' };
   for (const [key, value] of Object.entries(manifest.duckdb.settings)) {
@@ -53,15 +58,17 @@ export async function dryRun(input: DryRunInput): Promise<void> {
       if (await buildCacheTable(connection, entry.endpoint, entry.templates, env, input)) usable.push(entry);
     }
     for (const { endpoint, templates } of usable) {
-      await dryRunEndpoint(connection, endpoint, templates, env, input);
+      const columns = await dryRunEndpoint(connection, endpoint, templates, env, input);
+      if (columns !== undefined) described.set(endpoint.spec.name, columns);
     }
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
+  return described;
 }
 
-async function attachDatabase(connection: DuckDBConnection, input: DryRunInput): Promise<void> {
+async function attachDatabase(connection: DuckDBConnection, input: DryRunContext): Promise<void> {
   const path = input.manifest.duckdb.dbPath;
   if (!path || /^[a-z][a-z0-9+.-]*:\/\//i.test(path) || !existsSync(path)) return;
   try {
@@ -77,7 +84,7 @@ async function attachDatabase(connection: DuckDBConnection, input: DryRunInput):
   }
 }
 
-async function runInit(connection: DuckDBConnection, name: string, init: string, context: InitContext, input: DryRunInput): Promise<void> {
+async function runInit(connection: DuckDBConnection, name: string, init: string, context: InitContext, input: DryRunContext): Promise<void> {
   const at = input.project.main.locate(['connections', name, 'init']);
   try {
     // The server's own renderer: validate must refuse any init the server would.
@@ -89,10 +96,10 @@ async function runInit(connection: DuckDBConnection, name: string, init: string,
   }
 }
 
-/** Prepares the samples the endpoint's plan renders (runtime/plan/sample-renders.ts) and records the columns. */
-async function dryRunEndpoint(connection: DuckDBConnection, endpoint: CompiledEndpoint, templates: CheckedTemplates, env: Record<string, string>, input: DryRunInput): Promise<void> {
+/** Prepares the samples the endpoint's plan renders (runtime/plan/sample-renders.ts); its columns, unless it failed. */
+async function dryRunEndpoint(connection: DuckDBConnection, endpoint: CompiledEndpoint, templates: CheckedTemplates, env: Record<string, string>, input: DryRunContext): Promise<ColumnSpec[] | undefined> {
   const { spec } = endpoint;
-  if (!templates.main || !endpoint.templatePath) return;
+  if (!templates.main || !endpoint.templatePath) return undefined;
   const conn = input.manifest.connections[spec.connection[0] ?? '']?.properties ?? {};
   const cache = spec.cache ? staticCacheContext(spec.cache, 'memory') : undefined;
   let samples;
@@ -100,18 +107,18 @@ async function dryRunEndpoint(connection: DuckDBConnection, endpoint: CompiledEn
     samples = sampleRenders(compilePlan(spec, input.manifest.server, { conn, env, ...(cache ? { cache } : {}) }), input.manifest.server.defaultLimit);
   } catch (err) {
     input.diagnostics.push({ severity: 'error', file: endpoint.templatePath, line: 1, column: 1, code: 'template-render', message: `endpoint cannot be compiled: ${firstLine(err)}` });
-    return;
+    return undefined;
   }
   let columns: ColumnSpec[] | undefined;
   for (const sample of samples) {
     if (!sample.ok) {
       renderFailed(input, endpoint.templatePath, sample.error);
-      return;
+      return undefined;
     }
     const result = await prepareRendered(connection, sample.rendered, endpoint.templatePath, spec.template.sql, input);
-    if (result === false) return;
-    columns ??= result?.columns;
+    if (result === false) return undefined;
+    columns ??= result.columns;
   }
-  spec.columns = columns ?? [];
+  return columns ?? [];
 }
 
