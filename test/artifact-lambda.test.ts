@@ -47,7 +47,7 @@ describe('the Lambda handler on an artifact in S3', () => {
   it('loads it once per container and looks for a new version at most once per poll interval', async () => {
     await s3.put('lambda.duckdb', await bytes('λ1'));
     const apps: FlapiApp[] = [];
-    const env = { FLAPI_DATABASE: `s3://${s3.bucket}/lambda.duckdb`, AWS_ENDPOINT_URL: s3.endpoint, FLAPI_ARTIFACT_POLL_INTERVAL: '400ms', FLAPI_ARTIFACT_DIR: downloads };
+    const env = { FLAPI_DATABASE: `s3://${s3.bucket}/lambda.duckdb`, AWS_ENDPOINT_URL: s3.endpoint, FLAPI_ARTIFACT_POLL_INTERVAL: '1500ms', FLAPI_ARTIFACT_DIR: downloads };
     const handler = lambdaFor(artifactManifest('/not/used.duckdb'), env, apps);
     try {
       s3.requests.length = 0;
@@ -60,12 +60,12 @@ describe('the Lambda handler on an artifact in S3', () => {
       assert.equal(await which(handler), 'λ1', 'within the interval the loaded version answers');
       assert.equal(s3.requests.length, 0, 'and the store is not asked');
 
-      await sleep(450);
+      await sleep(1600);
       assert.equal(await which(handler), 'λ2', 'after the interval the new version answers');
       assert.deepEqual(s3.requests.map((r) => `${r.method} ${r.status}`), ['GET 200']);
       assert.equal(apps.length, 1, 'the container created its app once');
 
-      await sleep(450);
+      await sleep(1600);
       s3.requests.length = 0;
       assert.equal(await which(handler), 'λ2');
       assert.deepEqual(s3.requests.map((r) => `${r.method} ${r.status}`), ['GET 304'], 'an unchanged artifact costs a 304');

@@ -161,7 +161,7 @@ describe('caches from PostgreSQL', { skip: unavailable ?? false }, () => {
         id: 1, b: true, i2: -2, i8: '9007199254740993', f4: 1.5, f8: null, n: '12345678901234.123456', nu: 1.25,
         t: 'multi\nline, "quoted", comma', vc: 'abc', ch: 'x  ', d: '2024-02-29', ts: '2024-01-01T10:00:00.123456',
         tstz: '2024-01-01T08:00:00.5Z', tm: '23:59:59.999999', iv: one!['iv'], u: '9b2f1c3e-8f6a-4a8e-9a55-0c9b6a0d7e11',
-        j: '{"k": [1, "two", null]}', raw: one!['raw'], arr: [1, 2, 3], tarr: ['a b', null, ''],
+        j: { k: [1, 'two', null] }, raw: one!['raw'], arr: [1, 2, 3], tarr: ['a b', null, ''],
       });
       assert.ok(one!['raw'] !== null && one!['iv'] !== null);
       assert.equal(two!['t'], '', 'an empty string stays empty');
