@@ -111,19 +111,41 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     if (store.get(raw) !== entry) store.set(raw, entry);
   };
 
+  /** Misses being produced now, by key: identical requests arriving meanwhile wait for them (single flight). */
+  const inFlight = new Map<string, Promise<void>>();
+
+  const hit = (ctx: Context, key: string, alias: KeyParts | undefined): boolean => {
+    const cached = store.get(key);
+    if (cached === undefined) return false;
+    if (alias !== undefined) fileAlias(alias, cached);
+    countHit();
+    replay(ctx, cached);
+    return true;
+  };
+
   async function respond(ctx: Context, key: string, produce: () => Promise<void>, alias?: KeyParts): Promise<void> {
     syncVersion();
     // HEAD shares GET's entry: same headers, Koa drops the body.
-    const cached = store.get(key);
-    if (cached) {
-      if (alias !== undefined) fileAlias(alias, cached);
-      countHit();
-      replay(ctx, cached);
-      return;
+    if (hit(ctx, key, alias)) return;
+    const running = options.maxBytes > 0 ? inFlight.get(key) : undefined;
+    if (running !== undefined) {
+      // The same query is running for another caller: its answer, once stored, is this one's too.
+      await running.catch(() => undefined);
+      if (hit(ctx, key, alias)) return;
     }
     misses++;
     options.metrics?.cacheMiss();
-    await produce();
+    if (options.maxBytes > 0 && running === undefined) {
+      const done = produce();
+      inFlight.set(key, done);
+      try {
+        await done;
+      } finally {
+        inFlight.delete(key);
+      }
+    } else {
+      await produce();
+    }
     ctx.set('X-Cache', 'MISS');
     if (ctx.status !== 200) return;
     const body = bodyBuffer(ctx);
