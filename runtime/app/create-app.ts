@@ -22,6 +22,7 @@ import { openApiRoutes } from './openapi-routes.js';
 import { openServedArtifact, type ArtifactVersion, type LoadedArtifact, type ServedArtifact } from '../artifact/index.js';
 import { registerCacheRoutes, startCacheRuntime, type CacheRefreshMode, type CacheRuntime, type RetryPolicy } from '../cache/index.js';
 import { createSecurity, securityHeaders } from '../security/index.js';
+import { canonicalPathMiddleware, ROUTER_OPTIONS } from '../security/canonical-path.js';
 
 export interface CreateAppOptions {
   /** Use this database instead of opening one; it is then not closed by `close()`. */
@@ -89,7 +90,7 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
       ...(options.env ? { env: options.env } : {}),
       ...(options.cacheRetry ? { retry: options.cacheRetry } : {}),
     });
-    const router = new Router();
+    const router = new Router(ROUTER_OPTIONS);
     registerAdminRoutes(router, manifest, database, artifact?.version, caches);
     registerCacheRoutes(router, caches);
     for (const endpoint of manifest.endpoints) {
@@ -119,6 +120,8 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     app.maxIpsCount = 1;
     // Order matters: ids and timing wrap everything; security runs before anything that answers
     // (metrics, docs, MCP, the response cache, the routes); the cache sits in front of the routes.
+    // The path is made canonical before anything reads it, so guards and router agree.
+    app.use(canonicalPathMiddleware);
     app.use(requestIdMiddleware);
     app.use(requestMetrics(metrics));
     app.use(errorMiddleware(logger));

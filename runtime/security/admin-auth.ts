@@ -8,6 +8,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { AdminSpec } from '../manifest.js';
 import { apiKeyDigest, storedKeyDigest } from './api-key.js';
+import { isReservedPath } from './canonical-path.js';
 import { authorizationValue, type RequestHeaders } from './authenticator.js';
 import { resolveOptionalSecret, type Environment } from './secret-value.js';
 
@@ -37,9 +38,11 @@ export function createAdminGuard(spec: AdminSpec | undefined, env: Environment):
   const protectMetrics = spec?.protectMetrics ?? false;
   return {
     guards(method, path) {
-      if (!path.startsWith('/_flapi/') || OPEN_PATHS.has(path)) return false;
+      // Paths arrive canonical; the prefix is still compared in any case, so a spelling
+      // the router might accept can only ever be guarded more, never less.
+      if (!isReservedPath(path) || OPEN_PATHS.has(path)) return false;
       if (!READ_METHODS.has(method)) return true;
-      return protectMetrics && path === '/_flapi/metrics';
+      return protectMetrics && path.toLowerCase() === '/_flapi/metrics';
     },
     check(headers, remoteAddress) {
       if (digest === undefined) return isLoopback(remoteAddress) ? 'ok' : 'loopback-only';
