@@ -3,7 +3,8 @@
  * else changes server state) and, when configured, `/_flapi/metrics`. It is a bearer
  * token compared by digest in constant time. With no token configured those routes
  * answer only clients on the loopback interface (judged by the socket, never by a
- * forwarded header), so a fresh project is safe by default.
+ * forwarded header, and never when the address is unknown or the server sits behind a
+ * trusted proxy), so a fresh project is safe by default.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { AdminSpec } from '../manifest.js';
@@ -29,7 +30,11 @@ export function isLoopback(address: string | undefined): boolean {
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
-export function createAdminGuard(spec: AdminSpec | undefined, env: Environment): AdminGuard {
+/**
+ * `behindProxy`: the server trusts X-Forwarded-* (`trust-proxy`), so a loopback socket is
+ * most likely a local reverse proxy relaying anyone: no request counts as local then.
+ */
+export function createAdminGuard(spec: AdminSpec | undefined, env: Environment, behindProxy = false): AdminGuard {
   const token = resolveOptionalSecret(spec?.token, env);
   if (spec?.token !== undefined && 'env' in spec.token && token === undefined) {
     throw new Error(`the admin token comes from the environment variable ${spec.token.env}, which is not set; set it before starting the server`);
@@ -45,7 +50,7 @@ export function createAdminGuard(spec: AdminSpec | undefined, env: Environment):
       return protectMetrics && path.toLowerCase() === '/_flapi/metrics';
     },
     check(headers, remoteAddress) {
-      if (digest === undefined) return isLoopback(remoteAddress) ? 'ok' : 'loopback-only';
+      if (digest === undefined) return !behindProxy && isLoopback(remoteAddress) ? 'ok' : 'loopback-only';
       const presented = authorizationValue(headers, 'bearer');
       if (presented === undefined || presented === '') return 'missing';
       return timingSafeEqual(apiKeyDigest(presented), digest) ? 'ok' : 'invalid';
