@@ -7,6 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Context, Next } from 'koa';
 import { ClientError, ValidationFailed, isInterruptError, isValueConversionError } from './http-errors.js';
 import type { Logger } from './logger.js';
+import { refusedParameter } from './conversion-error.js';
 
 interface StatusError {
   status?: unknown;
@@ -42,8 +43,12 @@ export function errorMiddleware(logger: Logger) {
       }
       if (isValueConversionError(err)) {
         ctx.status = 400;
-        ctx.body = { errors: [{ field: 'request', message: 'a parameter value does not fit the type the query expects' }] };
-        logger.info('value conversion refused', { request_id: requestId, detail: (err as Error).message });
+        const field = refusedParameter(err as Error, ctx);
+        ctx.body = {
+          errors: [{ field: field ?? 'request', message: field ? 'does not fit the type the query expects' : 'a parameter value does not fit the type the query expects' }],
+        };
+        // The detail holds the request's value, which may be huge: the logger cuts it.
+        logger.info('value conversion refused', { request_id: requestId, ...(field ? { field } : {}), detail: (err as Error).message });
         return;
       }
       if (isInterruptError(err)) {
