@@ -9,7 +9,8 @@ import { silentLogger, startServer, type HttpServerHandle } from '../runtime/ind
 import { stringCheck } from '../runtime/params/text-checks.js';
 import { Invalid } from '../runtime/params/param-types.js';
 import { endpoint, manifest } from './serve-fixture.js';
-import { validateJson, writeProject } from './support/temp-project.js';
+import { tempProject } from './support/cache-project.js';
+import { validateJson } from './support/validate-json.js';
 
 describe('regex validators cannot be made to backtrack', () => {
   let server: HttpServerHandle;
@@ -79,7 +80,7 @@ request:
 `;
   for (const [label, regex] of [['a backreference', '(a)\\1'], ['a lookahead', '(?=a)a+'], ['a lookbehind', '(?<=x)a']] as const) {
     it(`reports ${label} at its line`, async () => {
-      const project = writeProject({
+      const project = tempProject({
         'flapi.yaml': 'project-name: re\ntemplate:\n  path: ./sqls\nconnections:\n  db:\n    init: CREATE TABLE items AS SELECT 1 AS id;\n',
         'sqls/items.yaml': yaml(regex),
         'sqls/items.sql': 'SELECT id FROM items WHERE {{params.name}} IS NOT NULL',
