@@ -87,6 +87,10 @@ export interface DuckDBSettings {
   settings: Record<string, string | number | boolean>;
   /** How a read-only artifact at `dbPath` is fetched and watched (`duckdb.artifact`). */
   artifact?: ArtifactSettings;
+  /** `duckdb.external-access: true`: no lockdown after init (runtime/db/lock-down.ts). */
+  externalAccess?: boolean;
+  /** `duckdb.allowed-directories`: more folders a locked-down instance may read, as written (relative to the project). */
+  allowedDirectories?: string[];
 }
 
 /** Settings for serving a baked artifact; environment variables override them at start. */

@@ -1,5 +1,6 @@
 import type { CompiledEndpoint } from '../config/normalise-endpoint.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { userPatternProblem } from '../../runtime/params/user-pattern.js';
 import { valueProblem } from './check-value.js';
 
 /** Per-parameter checks: names, regexes, bounds, enum lists, defaults and examples. */
@@ -16,11 +17,10 @@ export function checkParams(endpoint: CompiledEndpoint, diagnostics: Diagnostic[
     param.validators.forEach((validator, vIndex) => {
       const vAt = [...at, 'validators', vIndex];
       if (validator.type === 'string' && validator.regex !== undefined) {
-        try {
-          new RegExp(validator.regex);
-        } catch (err) {
+        const problem = userPatternProblem(validator.regex);
+        if (problem !== undefined) {
           diagnostics.push({ severity: 'error', ...doc.locate([...vAt, 'regex']), code: 'invalid-regex',
-            message: `regex of \`${param.name}\` is invalid (${(err as Error).message.replace(/^Invalid regular expression: /, '')}); fix the pattern` });
+            message: `regex of \`${param.name}\` is invalid (${problem}); fix the pattern` });
         }
       }
       if ('min' in validator && 'max' in validator && validator.min !== undefined && validator.max !== undefined && validator.min > validator.max) {

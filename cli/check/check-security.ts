@@ -2,7 +2,7 @@
  * The security audit of `flapi validate`. Findings are warnings marked `security`, which
  * `validate --strict` turns into errors: endpoints that write without auth, plaintext or
  * MD5 passwords, secrets written inline instead of `{{env.X}}`, wildcard CORS with
- * credentials, MCP tools reachable without auth. Secrets the config takes from the
+ * credentials, MCP tools reachable without auth, request values choosing a file. Secrets the config takes from the
  * environment but that are unset now get a plain warning: the server would not start.
  */
 import { isAbsolute, relative } from 'node:path';
@@ -15,6 +15,7 @@ import { envReference } from '../config/secret-source.js';
 import type { YamlDocument, YamlPath } from '../config/yaml-document.js';
 import { asMap, asString } from '../config/yaml-values.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { checkFileArguments } from './check-file-arguments.js';
 
 interface AuditContext {
   diagnostics: Diagnostic[];
@@ -123,6 +124,7 @@ export function checkSecurity(project: LoadedProject, manifest: Manifest, endpoi
         warn(ctx, doc, key, 'template-outside-project', `the template ${file} lies outside the project folder; keep templates under ${project.root} so a config cannot pull in arbitrary files`);
       }
     }
+    checkFileArguments(endpoint, diagnostics);
     if (spec.mcp?.tool !== undefined && !guarded && !mcpGuarded) {
       warn(ctx, doc, ['mcp-tool'], 'mcp-tool-without-auth', `MCP tool \`${spec.mcp.tool.name || spec.name}\` can be called by anyone who reaches /mcp; add auth (global, mcp.auth or this endpoint's)`);
     }

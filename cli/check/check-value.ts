@@ -1,4 +1,5 @@
 import type { ValidatorSpec } from '../../runtime/manifest.js';
+import { compileUserPattern, type UserPattern } from '../../runtime/params/user-pattern.js';
 
 /**
  * Whether a configured value (a `default` or `example`) passes a validator. The compiler
@@ -25,9 +26,9 @@ export function valueProblem(value: string | number | boolean, validator: Valida
       if (validator.min !== undefined && text.length < validator.min) return `\`${text}\` is shorter than ${validator.min}`;
       if (validator.max !== undefined && text.length > validator.max) return `\`${text}\` is longer than ${validator.max}`;
       if (validator.regex !== undefined) {
-        let pattern: RegExp;
+        let pattern: UserPattern;
         try {
-          pattern = new RegExp(validator.regex);
+          pattern = compileUserPattern(validator.regex);
         } catch {
           return undefined; // reported as an invalid regex
         }

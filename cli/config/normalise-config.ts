@@ -97,7 +97,7 @@ export function normaliseConfig(project: LoadedProject, diagnostics: Diagnostic[
 
 /** `FLAPI_DATABASE` (a path relative to the working directory, or a URL) wins over `db_path`. */
 function normaliseDuckdb(value: unknown, root: string, envDatabase: string | undefined): Manifest['duckdb'] {
-  const { db_path: configured, artifact, ...rest } = asMap(value);
+  const { db_path: configured, artifact, 'external-access': externalAccess, 'allowed-directories': allowedDirectories, ...rest } = asMap(value);
   const dbPath = envDatabase ? (/^[a-z][a-z0-9+.-]*:\/\//i.test(envDatabase) ? envDatabase : resolve(envDatabase)) : configured;
   const settings: Record<string, string | number | boolean> = {};
   for (const [key, setting] of Object.entries(rest)) {
@@ -108,6 +108,10 @@ function normaliseDuckdb(value: unknown, root: string, envDatabase: string | und
   const out: Manifest['duckdb'] = { settings };
   if (path && path !== ':memory:') out.dbPath = /^[a-z][a-z0-9+.-]*:\/\//i.test(path) || isAbsolute(path) ? path : resolve(root, path);
   if (artifact !== undefined) out.artifact = normaliseArtifact(artifact);
+  if (externalAccess !== undefined) out.externalAccess = asBoolean(externalAccess, false);
+  // Kept as written: the runtime resolves them against the project root, which a built project moves.
+  const allowed = (Array.isArray(allowedDirectories) ? allowedDirectories : [allowedDirectories]).map(asString).filter((d): d is string => d !== undefined && d !== '');
+  if (allowed.length > 0) out.allowedDirectories = allowed;
   return out;
 }
 

@@ -23,6 +23,7 @@ import { openServedArtifact, type ArtifactVersion, type LoadedArtifact, type Ser
 import { registerCacheRoutes, startCacheRuntime, type CacheRefreshMode, type CacheRuntime, type RetryPolicy } from '../cache/index.js';
 import { createSecurity, securityHeaders } from '../security/index.js';
 import { httpLimits } from '../security/http-limits.js';
+import { canonicalPathMiddleware, ROUTER_OPTIONS } from '../security/canonical-path.js';
 
 export interface CreateAppOptions {
   /** Use this database instead of opening one; it is then not closed by `close()`. */
@@ -101,7 +102,7 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     const executors = compileEndpointPlans(manifest, database, env, caches.catalog);
     const openEndpoints = openEndpointNames(manifest);
     const streamIdleMs = httpLimits(manifest.server).streamIdleMs;
-    const router = new Router();
+    const router = new Router(ROUTER_OPTIONS);
     registerAdminRoutes(router, manifest, database, artifact?.version, caches);
     registerCacheRoutes(router, caches);
     for (const endpoint of manifest.endpoints) {
@@ -122,6 +123,8 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     app.maxIpsCount = 1;
     // Order matters: ids and timing wrap everything; security runs before anything that answers
     // (metrics, docs, MCP, the routes, whose handlers ask the response cache).
+    // The path is made canonical before anything reads it, so guards and router agree.
+    app.use(canonicalPathMiddleware);
     app.use(requestIdMiddleware);
     app.use(requestMetrics(metrics));
     app.use(errorMiddleware(logger));

@@ -5,8 +5,9 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { Context, Next } from 'koa';
-import { ClientError, ValidationFailed, isInterruptError, isValueConversionError } from './http-errors.js';
+import { ClientError, ValidationFailed, isInterruptError, isPermissionError, isValueConversionError } from './http-errors.js';
 import type { Logger } from './logger.js';
+import { refusedParameter } from './conversion-error.js';
 
 interface StatusError {
   status?: unknown;
@@ -42,8 +43,18 @@ export function errorMiddleware(logger: Logger) {
       }
       if (isValueConversionError(err)) {
         ctx.status = 400;
-        ctx.body = { errors: [{ field: 'request', message: 'a parameter value does not fit the type the query expects' }] };
-        logger.info('value conversion refused', { request_id: requestId, detail: (err as Error).message });
+        const field = refusedParameter(err as Error, ctx);
+        ctx.body = {
+          errors: [{ field: field ?? 'request', message: field ? 'does not fit the type the query expects' : 'a parameter value does not fit the type the query expects' }],
+        };
+        // The detail holds the request's value, which may be huge: the logger cuts it.
+        logger.info('value conversion refused', { request_id: requestId, ...(field ? { field } : {}), detail: (err as Error).message });
+        return;
+      }
+      if (isPermissionError(err)) {
+        ctx.status = 403;
+        ctx.body = { error: 'the query may only read the data this server is configured to serve', request_id: requestId };
+        logger.warn('file, URL or extension access refused', { request_id: requestId, path: ctx.path, detail: (err as Error).message });
         return;
       }
       if (isInterruptError(err)) {

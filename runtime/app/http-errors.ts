@@ -38,3 +38,11 @@ export function isValueConversionError(err: unknown): boolean {
 export function isInterruptError(err: unknown): boolean {
   return err instanceof Error && err.message.startsWith('INTERRUPT Error');
 }
+
+/**
+ * The locked-down database refused a file, URL or extension (runtime/db/lock-down.ts).
+ * The message names the path, so only the log may see it.
+ */
+export function isPermissionError(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('Permission Error');
+}

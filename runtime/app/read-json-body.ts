@@ -63,5 +63,7 @@ export async function readJsonBody(ctx: Context, limit: number): Promise<unknown
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationFailed([{ field: 'body', message: 'must be a JSON object' }]);
   }
+  // Kept so an error raised later can name the field at fault (conversion-error.ts).
+  ctx.state['requestBody'] = body;
   return body;
 }

@@ -17,6 +17,7 @@ import type { ArtifactStore, FetchedArtifact } from './artifact-store.js';
 import { createArtifactStore } from './create-artifact-store.js';
 import { checkArtifact } from './check-artifact.js';
 import { checkDuckdbHeader } from './duckdb-header.js';
+import { snapshotLocal } from './local-snapshot.js';
 
 /** What `/_flapi/ready` and the logs say about the version being served. */
 export interface ArtifactVersion {
@@ -106,8 +107,12 @@ export class ArtifactSource {
    */
   async open(fetched: FetchedArtifact, options: { manifest?: Manifest; onlyIfBaked: true }): Promise<LoadedArtifact | undefined>;
   async open(fetched: FetchedArtifact, options?: { manifest?: Manifest; onlyIfBaked?: false }): Promise<LoadedArtifact>;
-  async open(fetched: FetchedArtifact, options: { manifest?: Manifest; onlyIfBaked?: boolean } = {}): Promise<LoadedArtifact | undefined> {
+  async open(given: FetchedArtifact, options: { manifest?: Manifest; onlyIfBaked?: boolean } = {}): Promise<LoadedArtifact | undefined> {
     const manifest = options.manifest ?? this.manifest;
+    // A local file is looked at in place (a plain database is never copied), then served from a private copy.
+    if (!given.owned && options.onlyIfBaked === true && !(await this.isBaked(given.file, manifest))) return undefined;
+    const fetched = given.owned ? given : await snapshotLocal(given, await this.nextDownload());
+    const onlyIfBaked = options.onlyIfBaked === true && given.owned;
     let database: Database | undefined;
     try {
       try {
@@ -119,7 +124,7 @@ export class ArtifactSource {
         });
       } catch (err) {
         // Not openable read-only, so not a baked artifact: the caller opens it as a normal database.
-        if (options.onlyIfBaked === true) return undefined;
+        if (onlyIfBaked) return undefined;
         if (err instanceof ArtifactRejectedError) throw err;
         throw new ArtifactRejectedError(`DuckDB cannot open it: ${duckdbProblem(err)}`, { cause: err });
       }
@@ -129,7 +134,7 @@ export class ArtifactSource {
       } catch (err) {
         throw new ArtifactRejectedError(`DuckDB cannot read it: ${duckdbProblem(err)}`, { cause: err });
       }
-      if (metadata === undefined && options.onlyIfBaked === true) {
+      if (metadata === undefined && onlyIfBaked) {
         await database.close();
         return undefined;
       }
@@ -157,6 +162,20 @@ export class ArtifactSource {
       await database?.close();
       if (fetched.owned) await rm(fetched.file, { force: true });
       throw err;
+    }
+  }
+
+  /** Does this file open read-only and carry flapi's metadata? */
+  private async isBaked(file: string, manifest: Manifest): Promise<boolean> {
+    let database: Database | undefined;
+    try {
+      await checkDuckdbHeader(file);
+      database = await openDatabase({ ...manifest, duckdb: { ...manifest.duckdb, dbPath: file } }, { readOnly: true, poolSize: 1, ...(this.options.env !== undefined ? { env: this.options.env } : {}) });
+      return (await readArtifactMetadata(database)) !== undefined;
+    } catch {
+      return false;
+    } finally {
+      await database?.close();
     }
   }
 

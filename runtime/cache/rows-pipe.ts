@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { privateTempDir } from '../db/private-temp.js';
 import { join } from 'node:path';
 
 /** Writes are gathered to about this size: one syscall per megabyte, not per row. */
@@ -23,7 +23,8 @@ export interface RowsPipe {
 }
 
 export async function createRowsPipe(): Promise<RowsPipe> {
-  const dir = await mkdtemp(join(tmpdir(), 'flapi-cache-'));
+  // Under the private temp folder: the only temp folder the locked-down database may read.
+  const dir = await mkdtemp(join(privateTempDir(), 'cache-'));
   const path = join(dir, 'rows.csv');
   const streaming = await makeFifo(path);
   let filling: Promise<void> | undefined;

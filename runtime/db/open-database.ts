@@ -1,7 +1,7 @@
 /**
  * Opens the one DuckDB instance a server uses and its pool of connections. Connection
  * `init` SQL runs once here (it sets up views, attachments and extensions for the whole
- * instance), never per request.
+ * instance), never per request; then the instance is locked down (lock-down.ts).
  */
 import { availableParallelism } from 'node:os';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -9,6 +9,7 @@ import type { Manifest } from '../manifest.js';
 import type { BoundValue } from '../template/index.js';
 import { bindValues } from './bind-values.js';
 import { ConnectionPool, pooledConnection, type PooledConnection, type PrepareFn } from './connection-pool.js';
+import { lockDown } from './lock-down.js';
 import { renderInit } from './render-init.js';
 import { acquireInstance } from './shared-instance.js';
 import { whitelistedEnv } from './whitelisted-env.js';
@@ -81,6 +82,8 @@ export async function openDatabase(manifest: Manifest, options: OpenDatabaseOpti
       members.push(pooledConnection(await instance.connect(), cacheSize, currentVersion));
     }
     if (!readOnly) await runInit(manifest, members[0]!.connection, env);
+    // From here on no request can reach a file, URL or extension the project did not name.
+    await lockDown(members[0]!.connection, manifest);
   } catch (err) {
     for (const m of members) m.connection.closeSync();
     lease.release();

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { privateTempDir } from '../db/private-temp.js';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -16,7 +16,7 @@ export interface ParquetExportOptions {
   sql: string;
   /** Runs the given SQL with the endpoint's bound values (prepare, bind, run). */
   execute: (copySql: string) => Promise<unknown>;
-  /** Folder for the temp file (default: the OS temp folder). */
+  /** Folder for the temp file (default: the process's private temp folder, which the locked-down database may write). */
   tmpDir?: string;
   /** Parquet compression codec (default zstd). */
   compression?: 'zstd' | 'snappy' | 'gzip' | 'uncompressed';
@@ -36,7 +36,7 @@ export function parquetCopySql(sql: string, path: string, compression = 'zstd'):
 }
 
 export async function parquetExport(options: ParquetExportOptions): Promise<ParquetExport> {
-  const path = join(options.tmpDir ?? tmpdir(), `flapi-${process.pid}-${randomBytes(12).toString('hex')}.parquet`);
+  const path = join(options.tmpDir ?? privateTempDir(), `flapi-${process.pid}-${randomBytes(12).toString('hex')}.parquet`);
   const remove = () => unlink(path).catch(() => undefined);
   try {
     await options.execute(parquetCopySql(options.sql, path, options.compression));

@@ -1,8 +1,9 @@
 /**
  * string, enum, email and uuid validators. Regexes are compiled here, once per endpoint
- * parameter, never per request.
+ * parameter, never per request, with a linear-time engine (user-pattern.ts).
  */
 import { Invalid, type ParamValue, type RawScalar, type ValueCheck } from './param-types.js';
+import { compileUserPattern } from './user-pattern.js';
 
 const EMAIL =
   /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
@@ -25,8 +26,8 @@ function codePointLength(s: string): number {
 }
 
 export function stringCheck(regex?: string, min?: number, max?: number): ValueCheck {
-  // Anchored so a pattern must match the whole value, as flAPI's validator does.
-  const pattern = regex === undefined ? undefined : new RegExp(`^(?:${regex})$`);
+  // Anchored so a pattern must match the whole value, as flAPI's validator does; linear-time engine.
+  const pattern = regex === undefined ? undefined : compileUserPattern(regex);
   const noMatch = new Invalid(`must match the pattern ${regex ?? ''}`);
   const tooShort = new Invalid(`must be at least ${min} characters long`);
   const tooLong = new Invalid(`must be at most ${max} characters long`);

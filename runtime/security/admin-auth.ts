@@ -3,11 +3,13 @@
  * else changes server state) and, when configured, `/_flapi/metrics`. It is a bearer
  * token compared by digest in constant time. With no token configured those routes
  * answer only clients on the loopback interface (judged by the socket, never by a
- * forwarded header), so a fresh project is safe by default.
+ * forwarded header, and never when the address is unknown or the server sits behind a
+ * trusted proxy), so a fresh project is safe by default.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { AdminSpec } from '../manifest.js';
 import { apiKeyDigest, storedKeyDigest } from './api-key.js';
+import { isReservedPath } from './canonical-path.js';
 import { authorizationValue, type RequestHeaders } from './authenticator.js';
 import { resolveOptionalSecret, type Environment } from './secret-value.js';
 
@@ -28,7 +30,11 @@ export function isLoopback(address: string | undefined): boolean {
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
-export function createAdminGuard(spec: AdminSpec | undefined, env: Environment): AdminGuard {
+/**
+ * `behindProxy`: the server trusts X-Forwarded-* (`trust-proxy`), so a loopback socket is
+ * most likely a local reverse proxy relaying anyone: no request counts as local then.
+ */
+export function createAdminGuard(spec: AdminSpec | undefined, env: Environment, behindProxy = false): AdminGuard {
   const token = resolveOptionalSecret(spec?.token, env);
   if (spec?.token !== undefined && 'env' in spec.token && token === undefined) {
     throw new Error(`the admin token comes from the environment variable ${spec.token.env}, which is not set; set it before starting the server`);
@@ -37,12 +43,14 @@ export function createAdminGuard(spec: AdminSpec | undefined, env: Environment):
   const protectMetrics = spec?.protectMetrics ?? false;
   return {
     guards(method, path) {
-      if (!path.startsWith('/_flapi/') || OPEN_PATHS.has(path)) return false;
+      // Paths arrive canonical; the prefix is still compared in any case, so a spelling
+      // the router might accept can only ever be guarded more, never less.
+      if (!isReservedPath(path) || OPEN_PATHS.has(path)) return false;
       if (!READ_METHODS.has(method)) return true;
-      return protectMetrics && path === '/_flapi/metrics';
+      return protectMetrics && path.toLowerCase() === '/_flapi/metrics';
     },
     check(headers, remoteAddress) {
-      if (digest === undefined) return isLoopback(remoteAddress) ? 'ok' : 'loopback-only';
+      if (digest === undefined) return !behindProxy && isLoopback(remoteAddress) ? 'ok' : 'loopback-only';
       const presented = authorizationValue(headers, 'bearer');
       if (presented === undefined || presented === '') return 'missing';
       return timingSafeEqual(apiKeyDigest(presented), digest) ? 'ok' : 'invalid';

@@ -1,16 +1,18 @@
 /**
  * Finds the endpoint a request is for, with the same router the app dispatches with, so
- * the security checks and the handler can never disagree about which endpoint runs.
+ * the security checks and the handler can never disagree about which endpoint runs. Paths
+ * reach it canonical (canonical-path.ts).
  */
 import { Router } from '@koa/router';
 import type { EndpointSpec } from '../manifest.js';
+import { ROUTER_OPTIONS } from './canonical-path.js';
 
 export interface EndpointMatcher {
   match(method: string, path: string): EndpointSpec | undefined;
 }
 
 export function createEndpointMatcher(endpoints: readonly EndpointSpec[]): EndpointMatcher {
-  const router = new Router();
+  const router = new Router(ROUTER_OPTIONS);
   const byName = new Map<string, EndpointSpec>();
   endpoints.forEach((endpoint, index) => {
     if (endpoint.urlPath === undefined) return;

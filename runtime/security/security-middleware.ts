@@ -60,7 +60,7 @@ async function charge(limits: readonly RateLimit[], ip: string, auth: AuthContex
 
 export function createSecurity(manifest: Manifest, options: SecurityOptions): Security {
   const policy = createSecurityPolicy(manifest, options.env, options.logger);
-  const admin = createAdminGuard(manifest.admin, options.env);
+  const admin = createAdminGuard(manifest.admin, options.env, manifest.server.trustProxy === true);
   const cors = createCorsPolicy(manifest.cors);
   const matcher = createEndpointMatcher(manifest.endpoints);
   const mcp = new Set(manifest.mcp?.enabled === false ? [] : mcpPaths(manifest));

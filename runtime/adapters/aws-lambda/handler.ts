@@ -69,10 +69,15 @@ async function dispatch(ready: Ready, event: LambdaHttpEvent, context: LambdaCon
     url: request.url,
     headers: request.headers,
     ...(request.body !== undefined ? { payload: request.body } : {}),
-    ...(request.remoteAddress !== undefined ? { remoteAddress: request.remoteAddress } : {}),
+    // An event without a source address (ALB, some test events) must not look local:
+    // the injector would otherwise report 127.0.0.1 and open the loopback-only admin routes.
+    remoteAddress: request.remoteAddress === undefined || request.remoteAddress === '' ? UNKNOWN_ADDRESS : request.remoteAddress,
   });
   return { statusCode: response.statusCode, headers: response.headers, body: response.rawPayload };
 }
+
+/** What the app sees as the client address when the event names none; never loopback. */
+const UNKNOWN_ADDRESS = 'unknown';
 
 function tooLarge(bytes: number, limit: number, requestId: string | undefined): AppResponse {
   const body = {
