@@ -5,6 +5,7 @@ import { findConfig } from './config/find-config.js';
 import { loadProject } from './config/load-project.js';
 import { normaliseConfig } from './config/normalise-config.js';
 import { normaliseEndpoint, type CompiledEndpoint } from './config/normalise-endpoint.js';
+import { separateRouteNames } from './config/unique-names.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 
 export interface CompileOptions {
@@ -46,6 +47,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
   const endpoints: CompiledEndpoint[] = project.endpoints
     .filter((doc) => doc.data !== undefined)
     .map((doc) => normaliseEndpoint(doc, project.root, connectionNames, diagnostics, files));
+  separateRouteNames(endpoints);
   const manifest: Manifest = { ...config, endpoints: endpoints.map((e) => e.spec) };
 
   await checkProject({ project, manifest, endpoints, diagnostics, dryRun: options.dryRun !== false });
