@@ -81,6 +81,11 @@ export interface DuckDBSettings {
   settings: Record<string, string | number | boolean>;
   /** How a read-only artifact at `dbPath` is fetched and watched (`duckdb.artifact`). */
   artifact?: ArtifactSettings;
+  /**
+   * flAPI's `ducklake` block: caches live in the catalog `alias` (`{{cache.catalog}}`), a
+   * DuckDB database attached under that name unless the main database already has it.
+   */
+  cacheCatalog?: { alias: string; /** Absolute file to attach; undefined = in memory. */ path?: string };
 }
 
 /** Settings for serving a baked artifact; environment variables override them at start. */

@@ -56,7 +56,7 @@ export function normaliseConfig(project: LoadedProject, diagnostics: Diagnostic[
       poolSize: SERVER_DEFAULTS.poolSize,
       responseCacheBytes: SERVER_DEFAULTS.responseCacheBytes,
     },
-    duckdb: normaliseDuckdb(data.duckdb, root, env.raw('FLAPI_DATABASE')),
+    duckdb: { ...normaliseDuckdb(data.duckdb, root, env.raw('FLAPI_DATABASE')), ...normaliseDucklake(data.ducklake, root) },
     connections: normaliseConnections(data.connections, root, main),
     environmentWhitelist: [...env.whitelist],
   };
@@ -103,6 +103,20 @@ function normaliseDuckdb(value: unknown, root: string, envDatabase: string | und
   if (path && path !== ':memory:') out.dbPath = /^[a-z][a-z0-9+.-]*:\/\//i.test(path) || isAbsolute(path) ? path : resolve(root, path);
   if (artifact !== undefined) out.artifact = normaliseArtifact(artifact);
   return out;
+}
+
+/**
+ * flAPI's `ducklake` block. The DuckLake extension is not used: its alias names a DuckDB
+ * database the caches live in, kept beside the DuckLake metadata file when one is named.
+ */
+function normaliseDucklake(value: unknown, root: string): Pick<Manifest['duckdb'], 'cacheCatalog'> {
+  const map = asMap(value);
+  if (value === undefined || !asBoolean(map.enabled, true)) return {};
+  const alias = asString(map.alias) ?? 'cache';
+  const metadata = asString(map['metadata-path']);
+  if (!metadata) return { cacheCatalog: { alias } };
+  const absolute = isAbsolute(metadata) ? metadata : resolve(root, metadata);
+  return { cacheCatalog: { alias, path: `${absolute.replace(/\.ducklake$/, '')}.duckdb` } };
 }
 
 /** `duckdb.artifact`: how a read-only artifact is fetched and watched. */

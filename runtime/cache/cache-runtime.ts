@@ -11,7 +11,7 @@ import { auditRecords, collectGarbage } from './cache-audit.js';
 import { cacheReport, type CacheReport } from './cache-status.js';
 import type { PruneResult } from './retention.js';
 import { recoverCaches } from './recover-caches.js';
-import { currentCatalog } from './refresh-cache.js';
+import { cacheCatalogName } from '../db/cache-catalog.js';
 import { RefreshLoop, type CacheState, type RetryPolicy } from './refresh-loop.js';
 import { parseSchedule, type Schedule } from './schedule.js';
 import { SnapshotStore, type SnapshotRecord } from './snapshot-store.js';
@@ -60,7 +60,7 @@ export async function startCacheRuntime(manifest: Manifest, database: Database, 
   const states = new Map<string, CacheState>();
   let catalog: string;
   try {
-    catalog = await currentCatalog(conn);
+    catalog = await cacheCatalogName(conn, manifest.duckdb);
     const targets = cachedEndpoints(manifest).map((e) => cacheTarget(manifest, e, catalog));
     if (targets.length > 0 && mode !== 'off' && (database.readOnly || isReadOnly(manifest))) mode = 'off';
     const stores = new Map<string, SnapshotStore>();
