@@ -323,6 +323,8 @@ export interface CorsSpec {
   credentials: boolean;
   /** Request headers a browser may send (default: Authorization, Content-Type, the API key header). */
   allowedHeaders?: string[];
+  /** Methods a preflight allows (default: every method the API serves). */
+  allowedMethods?: string[];
   /** How long a browser may cache a preflight answer, in seconds. */
   maxAge?: number;
 }
@@ -340,6 +342,8 @@ export interface McpServerSpec {
   path: string;
   /** flAPI's `mcp.auth`: how `/mcp` itself is protected (default: the global auth). */
   auth?: AuthSpec;
+  /** `mcp.instructions` (or the text of `mcp.instructions-file`): sent to clients at initialize. */
+  instructions?: string;
 }
 
 export interface EndpointMcpSpec {

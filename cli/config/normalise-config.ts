@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { MANIFEST_VERSION, type ArtifactSettings, type ConnectionSpec, type Manifest } from '../../runtime/manifest.js';
 import { parseDuration } from '../../runtime/artifact/artifact-settings.js';
@@ -85,8 +85,26 @@ export function normaliseConfig(project: LoadedProject, diagnostics: Diagnostic[
     manifest.mcp = { enabled: asBoolean(mcp.enabled, true), path: asString(mcp.path) ?? '/mcp' };
     const mcpAuth = normaliseAuth(mcp.auth, ['mcp', 'auth'], authContext, `${basename(project.configFile)}#mcp`);
     if (mcpAuth) manifest.mcp.auth = mcpAuth;
+    const instructions = mcpInstructions(mcp, project, diagnostics);
+    if (instructions !== undefined) manifest.mcp.instructions = instructions;
   }
   return manifest;
+}
+
+/** `mcp.instructions`, else the text of `mcp.instructions-file` (relative to flapi.yaml), read now so a built server carries it. */
+function mcpInstructions(mcp: Record<string, unknown>, project: LoadedProject, diagnostics: Diagnostic[]): string | undefined {
+  const inline = asString(mcp.instructions);
+  if (inline !== undefined) return inline;
+  const file = asString(mcp['instructions-file']);
+  if (file === undefined) return undefined;
+  const path = resolve(project.root, file);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    diagnostics.push({ severity: 'error', ...project.main.locate(['mcp', 'instructions-file']), code: 'mcp-instructions-file',
+      message: `mcp.instructions-file ${file} not found (looked at ${path}); create it or fix the path, which is relative to flapi.yaml` });
+    return undefined;
+  }
 }
 
 /** `FLAPI_DATABASE` (a path relative to the working directory, or a URL) wins over `db_path`. */
