@@ -38,6 +38,8 @@ const p = tempProject({
     '      - type: string',
     '        min-length: 2',
     '        max-length: 4',
+    'rate-limit:',
+    '  max: 1000',
   ].join('\n'),
   // params.name is not declared: flAPI passes it through.
   'sqls/items.sql': "SELECT 1 AS id, '{{{conn.label}}}' AS label{{#params.code}}, {{params.code}} AS code{{/params.code}}{{#params.name}}, {{params.name}} AS name{{/params.name}}",
@@ -117,6 +119,10 @@ describe('flAPI keys in validate', () => {
 
   it('knows result-mime-type and delete-handling', () => {
     assert.deepEqual(result.diagnostics.filter((d) => /result-mime-type|delete-handling|validate-before-write|environment-whitelist|min-length/.test(d.message)), []);
+  });
+
+  it('says where a block without `enabled:` is enforced though flAPI would leave it off', () => {
+    assert.ok(warnings('flapi-enabled-default').some((d) => d.file.endsWith('items.yaml') && /`rate-limit` has no `enabled:`/.test(d.message)));
   });
 
   it('embeds mcp.instructions-file', () => {
