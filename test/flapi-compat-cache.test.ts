@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { bakeArtifact } from '../cli/bake/bake-artifact.js';
+import { compileProject } from '../cli/compile-project.js';
 import { silentLogger, startServer } from '../runtime/index.js';
 import { tempProject } from './support/cache-project.js';
 import { PG_URL, postgresUnavailable, testSchema } from './support/postgres.js';
@@ -65,6 +66,12 @@ describe('ducklake.alias and a cache template that writes its own table', () => 
     ].join('\n'),
   }, 'flapi-compat-lake-');
   after(() => p.remove());
+
+  it('validates: the dry-run runs the self-writing cache template in its scratch database', async () => {
+    const result = await compileProject({ dir: p.dir, env: { LAKE_DIR: p.dir } });
+    assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+    assert.deepEqual(result.manifest?.endpoints[0]?.columns.map((c) => c.name), ['id', 'note', 'catalog']);
+  });
 
   it('keeps the cache in a database attached as the alias, and appends on each refresh', async () => {
     const env = { LAKE_DIR: p.dir };

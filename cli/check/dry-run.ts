@@ -5,6 +5,7 @@ import { staticCacheContext } from '../../runtime/cache/cache-target.js';
 import { describePostgres, PostgresQueryError } from '../../runtime/cache/postgres-describe.js';
 import { quoteIdent } from '../../runtime/cache/sql-names.js';
 import { catalogStem } from '../../runtime/db/cache-catalog.js';
+import { dryRunSelfWriting } from './dry-run-self-writing.js';
 import type { ColumnSpec, ConnectionSpec, Manifest } from '../../runtime/manifest.js';
 import { compileTemplate, renderTemplate, type BoundValue, type CompiledTemplate, type TemplateContext } from '../../runtime/template/index.js';
 import type { LoadedProject } from '../config/load-project.js';
@@ -156,6 +157,10 @@ function dryRunCacheTable(cache: { schema: string; table: string }): string {
 async function dryRunDuckdbCache(connection: DuckDBConnection, endpoint: CompiledEndpoint, template: CompiledTemplate, contexts: CacheContexts, input: DryRunInput): Promise<boolean> {
   const cache = endpoint.spec.cache!;
   const file = endpoint.cacheTemplatePath!;
+  const [firstContext] = cacheTemplateContexts(endpoint, contexts);
+  const selfWriting = await dryRunSelfWriting(connection, template, firstContext!, cache.schema, file, input.diagnostics);
+  if (selfWriting === 'failed') markUnbuilt(input, cache.schema, cache.table);
+  if (selfWriting !== 'not-self-writing') return selfWriting === 'built';
   let first: { sql: string } | undefined;
   const seen = new Set<string>();
   for (const context of cacheTemplateContexts(endpoint, contexts)) {
