@@ -4,6 +4,7 @@
  * `{{cache.catalog}}.{{cache.schema}}.{{cache.table}}` through a bake and a served artifact.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { bakeArtifact } from '../cli/bake/bake-artifact.js';
@@ -11,6 +12,7 @@ import { compileProject } from '../cli/compile-project.js';
 import { silentLogger, startServer } from '../runtime/index.js';
 import { tempProject } from './support/cache-project.js';
 import { PG_URL, postgresUnavailable, testSchema } from './support/postgres.js';
+import { S3RVER_CREDENTIALS, startS3Server } from './support/s3-server.js';
 
 const pgUnavailable = await postgresUnavailable();
 
@@ -102,16 +104,32 @@ describe('flapi bake with {{cache.catalog}}.{{cache.schema}}.{{cache.table}}', (
   }, 'flapi-compat-bake-');
   after(() => p.remove());
 
-  it('bakes, and the artifact serves under another file name', async () => {
+  it('bakes, and the artifact serves under another file name, locally and from S3', async () => {
     const manifest = await p.compile();
     const out = join(p.dir, 'release.duckdb');
     const result = await bakeArtifact({ manifest, out, flapiVersion: 'test' });
     assert.deepEqual(result.caches.map((c) => [c.endpoint, c.status, c.rowCount]), [['get_items', 'succeeded', 3]]);
-    const server = await startServer({ ...manifest, duckdb: { ...manifest.duckdb, dbPath: out } }, { port: 0, logger: silentLogger });
+    const local = await startServer({ ...manifest, duckdb: { ...manifest.duckdb, dbPath: out } }, { port: 0, logger: silentLogger });
     try {
-      assert.deepEqual(await getJson(`${server.url}/items`), [{ id: 1 }, { id: 2 }, { id: 3 }]);
+      assert.deepEqual(await getJson(`${local.url}/items`), [{ id: 1 }, { id: 2 }, { id: 3 }]);
     } finally {
-      await server.close();
+      await local.close();
+    }
+    // The SDK's default credential chain reads these, as on a developer machine.
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey, AWS_REGION: 'us-east-1' });
+    const s3 = await startS3Server();
+    try {
+      await s3.put('shop/latest.duckdb', readFileSync(out));
+      const artifact = { pollIntervalMs: 0, downloadDir: p.dir };
+      const served = await startServer({ ...manifest, duckdb: { ...manifest.duckdb, dbPath: `s3://${s3.bucket}/shop/latest.duckdb`, artifact } },
+        { port: 0, logger: silentLogger, env: { ...process.env, AWS_ENDPOINT_URL: s3.endpoint } });
+      try {
+        assert.deepEqual(await getJson(`${served.url}/items`), [{ id: 1 }, { id: 2 }, { id: 3 }]);
+      } finally {
+        await served.close();
+      }
+    } finally {
+      await s3.close();
     }
   });
 });
