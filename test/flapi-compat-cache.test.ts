@@ -60,6 +60,9 @@ describe('ducklake.alias and a cache template that writes its own table', () => 
     'flapi.yaml': "project-name: lake\ntemplate:\n  path: ./sqls\n  environment-whitelist: ['^LAKE_DIR$']\nducklake:\n  enabled: true\n  alias: cache\n  metadata-path: '{{env.LAKE_DIR}}/meta.ducklake'\n",
     'sqls/items.yaml': 'url-path: /items/\ntemplate-source: items.sql\nwith-pagination: false\ncache:\n  table: items_cache\n  schema: lake_schema\n  primary-key: [id]\n  cursor:\n    column: id\n    type: integer\n  delete-handling: soft\n  template-file: items-cache.sql\n',
     'sqls/items.sql': "SELECT id, note, '{{cache.catalog}}' AS catalog FROM {{cache.catalog}}.{{cache.schema}}.{{cache.table}} ORDER BY id",
+    // Names written with the alias resolve in validate as on the server.
+    'sqls/count.yaml': 'url-path: /count\ntemplate-source: count.sql\nwith-pagination: false\n',
+    'sqls/count.sql': 'SELECT count(*)::INT AS n FROM cache.lake_schema.items_cache',
     // flAPI's older style: the template creates and fills the table itself.
     'sqls/items-cache.sql': [
       '-- Create the table if needed',
@@ -72,7 +75,9 @@ describe('ducklake.alias and a cache template that writes its own table', () => 
   it('validates: the dry-run runs the self-writing cache template in its scratch database', async () => {
     const result = await compileProject({ dir: p.dir, env: { LAKE_DIR: p.dir } });
     assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
-    assert.deepEqual(result.manifest?.endpoints[0]?.columns.map((c) => c.name), ['id', 'note', 'catalog']);
+    const columns = (name: string) => result.manifest?.endpoints.find((e) => e.name === name)?.columns.map((c) => c.name);
+    assert.deepEqual(columns('get_items'), ['id', 'note', 'catalog']);
+    assert.deepEqual(columns('get_count'), ['n']);
   });
 
   it('keeps the cache in a database attached as the alias, and appends on each refresh', async () => {

@@ -12,7 +12,7 @@ export type SelfWritingOutcome = 'not-self-writing' | 'built' | 'failed';
  * database instead, which also leaves the cache table there for the endpoints reading it.
  */
 export async function dryRunSelfWriting(
-  connection: DuckDBConnection, template: CompiledTemplate, context: TemplateContext, schema: string,
+  connection: DuckDBConnection, template: CompiledTemplate, context: TemplateContext, catalog: string, schema: string,
   file: string, diagnostics: Diagnostic[],
 ): Promise<SelfWritingOutcome> {
   let sql: string;
@@ -23,7 +23,7 @@ export async function dryRunSelfWriting(
   }
   if (!writesItself(sql)) return 'not-self-writing';
   try {
-    await connection.run(`CREATE SCHEMA IF NOT EXISTS memory.${quoteIdent(schema)}`);
+    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(catalog)}.${quoteIdent(schema)}`);
     await connection.run(sql);
     return 'built';
   } catch (err) {

@@ -5,6 +5,7 @@ import { staticCacheContext } from '../../runtime/cache/cache-target.js';
 import { describePostgres, PostgresQueryError } from '../../runtime/cache/postgres-describe.js';
 import { quoteIdent } from '../../runtime/cache/sql-names.js';
 import { catalogStem } from '../../runtime/db/cache-catalog.js';
+import { attachDryRunCatalog } from './dry-run-catalog.js';
 import { dryRunSelfWriting } from './dry-run-self-writing.js';
 import type { ColumnSpec, ConnectionSpec, Manifest } from '../../runtime/manifest.js';
 import { compileTemplate, renderTemplate, type BoundValue, type CompiledTemplate, type TemplateContext } from '../../runtime/template/index.js';
@@ -49,6 +50,7 @@ export async function dryRun(input: DryRunInput): Promise<void> {
   const connection = await instance.connect();
   try {
     await attachDatabase(connection, input);
+    cacheCatalogs.set(input, await attachDryRunCatalog(connection, input.manifest));
     const env = project.env.allowedValues();
     for (const spec of Object.values(manifest.connections)) {
       if (spec.type || !spec.init) continue;
@@ -104,7 +106,7 @@ async function buildCacheTable(connection: DuckDBConnection, endpoint: CompiledE
   if (!spec.cache || !templates.cache || !endpoint.cacheTemplatePath) return true;
   const conn = input.manifest.connections[spec.connection[0] ?? '']?.properties ?? {};
   const source = spec.connection.map((c) => input.manifest.connections[c]).find((c) => c?.type !== undefined && c.type !== 'duckdb');
-  const contexts = { conn, env, cache: staticCacheContext(spec.cache, 'memory') };
+  const contexts = { conn, env, cache: staticCacheContext(spec.cache, catalogOf(input)) };
   return source
     ? dryRunPostgresCache(connection, endpoint, templates.cache, source, contexts, input)
     : dryRunDuckdbCache(connection, endpoint, templates.cache, contexts, input);
@@ -113,7 +115,7 @@ async function buildCacheTable(connection: DuckDBConnection, endpoint: CompiledE
 async function dryRunEndpoint(connection: DuckDBConnection, endpoint: CompiledEndpoint, templates: CheckedTemplates, env: Record<string, string>, input: DryRunInput): Promise<void> {
   const { spec } = endpoint;
   const conn = input.manifest.connections[spec.connection[0] ?? '']?.properties ?? {};
-  const cache = spec.cache ? staticCacheContext(spec.cache, 'memory') : undefined;
+  const cache = spec.cache ? staticCacheContext(spec.cache, catalogOf(input)) : undefined;
   if (!templates.main || !endpoint.templatePath) return;
   const auth = { username: 'user', email: 'user@example.com', roles: [], type: 'basic', authenticated: true };
   const paging = spec.pagination ? { limit: input.manifest.server.defaultLimit } : undefined;
@@ -148,8 +150,8 @@ function cacheTemplateContexts(endpoint: CompiledEndpoint, contexts: CacheContex
  * with its catalog: when db_path is attached (a baked artifact holds the cache's schema),
  * an unqualified name would resolve to the attached, read-only file.
  */
-function dryRunCacheTable(cache: { schema: string; table: string }): string {
-  const schema = `memory.${quoteIdent(cache.schema)}`;
+function dryRunCacheTable(cache: { schema: string; table: string }, catalog: string): string {
+  const schema = `${quoteIdent(catalog)}.${quoteIdent(cache.schema)}`;
   return `CREATE SCHEMA IF NOT EXISTS ${schema}; CREATE OR REPLACE TABLE ${schema}.${quoteIdent(cache.table)}`;
 }
 
@@ -158,7 +160,7 @@ async function dryRunDuckdbCache(connection: DuckDBConnection, endpoint: Compile
   const cache = endpoint.spec.cache!;
   const file = endpoint.cacheTemplatePath!;
   const [firstContext] = cacheTemplateContexts(endpoint, contexts);
-  const selfWriting = await dryRunSelfWriting(connection, template, firstContext!, cache.schema, file, input.diagnostics);
+  const selfWriting = await dryRunSelfWriting(connection, template, firstContext!, catalogOf(input), cache.schema, file, input.diagnostics);
   if (selfWriting === 'failed') markUnbuilt(input, cache.schema, cache.table);
   if (selfWriting !== 'not-self-writing') return selfWriting === 'built';
   let first: { sql: string } | undefined;
@@ -173,7 +175,7 @@ async function dryRunDuckdbCache(connection: DuckDBConnection, endpoint: Compile
   }
   if (!first) return true;
   try {
-    await connection.run(`${dryRunCacheTable(cache)} AS SELECT * FROM ${asSubquery(first.sql)} LIMIT 0`);
+    await connection.run(`${dryRunCacheTable(cache, catalogOf(input))} AS SELECT * FROM ${asSubquery(first.sql)} LIMIT 0`);
   } catch {
     // Prepared fine but not usable as a subquery (e.g. it binds parameters): endpoints reading it report on their own.
   }
@@ -214,7 +216,7 @@ async function dryRunPostgresCache(
   }
   if (!columns || columns.length === 0) return true;
   const definition = columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ');
-  await connection.run(`${dryRunCacheTable(cache)} (${definition})`);
+  await connection.run(`${dryRunCacheTable(cache, catalogOf(input))} (${definition})`);
   return true;
 }
 
@@ -266,6 +268,10 @@ async function prepare(
 
 /** Cache tables the dry-run could not build (their source was unreachable), per run. */
 const unbuiltCaches = new WeakMap<DryRunInput, Set<string>>();
+
+/** The catalog cache tables are built in, per run (see dry-run-catalog.ts). */
+const cacheCatalogs = new WeakMap<DryRunInput, string>();
+const catalogOf = (input: DryRunInput): string => cacheCatalogs.get(input) ?? 'memory';
 
 function markUnbuilt(input: DryRunInput, schema: string, table: string): void {
   const set = unbuiltCaches.get(input) ?? new Set<string>();
