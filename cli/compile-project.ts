@@ -6,6 +6,7 @@ import { findConfig } from './config/find-config.js';
 import { loadProject } from './config/load-project.js';
 import { normaliseConfig } from './config/normalise-config.js';
 import { normaliseEndpoint, type CompiledEndpoint } from './config/normalise-endpoint.js';
+import { separateRouteNames } from './config/unique-names.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 
 export interface CompileOptions {
@@ -55,6 +56,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
   const endpoints: CompiledEndpoint[] = project.endpoints
     .filter((doc) => doc.data !== undefined)
     .map((doc) => normaliseEndpoint(doc, project.root, connectionNames, diagnostics, files));
+  separateRouteNames(endpoints);
   const draft: Manifest = { ...config, endpoints: endpoints.map((e) => e.spec) };
   const columns = await checkProject({ project, manifest: draft, endpoints, diagnostics, dryRun: options.dryRun !== false });
   if (hasErrors(diagnostics)) return finish(undefined, diagnostics, files, project.endpoints.length);

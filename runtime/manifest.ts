@@ -91,6 +91,11 @@ export interface DuckDBSettings {
   externalAccess?: boolean;
   /** `duckdb.allowed-directories`: more folders a locked-down instance may read, as written (relative to the project). */
   allowedDirectories?: string[];
+  /**
+   * flAPI's `ducklake` block: caches live in the catalog `alias` (`{{cache.catalog}}`), a
+   * DuckDB database attached under that name unless the main database already has it.
+   */
+  cacheCatalog?: { alias: string; /** Absolute file to attach; undefined = in memory. */ path?: string };
 }
 
 /** Settings for serving a baked artifact; environment variables override them at start. */
@@ -328,6 +333,8 @@ export interface CorsSpec {
   credentials: boolean;
   /** Request headers a browser may send (default: Authorization, Content-Type, the API key header). */
   allowedHeaders?: string[];
+  /** Methods a preflight allows (default: every method the API serves). */
+  allowedMethods?: string[];
   /** How long a browser may cache a preflight answer, in seconds. */
   maxAge?: number;
 }
@@ -345,6 +352,8 @@ export interface McpServerSpec {
   path: string;
   /** flAPI's `mcp.auth`: how `/mcp` itself is protected (default: the global auth). */
   auth?: AuthSpec;
+  /** `mcp.instructions` (or the text of `mcp.instructions-file`): sent to clients at initialize. */
+  instructions?: string;
 }
 
 export interface EndpointMcpSpec {

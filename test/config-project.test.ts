@@ -11,7 +11,8 @@ const FLAPI_SYNTAX = resolve('test/fixtures/flapi-syntax');
 
 test('a project in flAPI syntax (includes, env, request/validators, cache) loads unchanged', async () => {
   const result = await compileProject({ dir: FLAPI_SYNTAX, env: { SHOP_REGION: 'EU', SHOP_AUTH: '1' } });
-  assert.deepEqual(result.diagnostics, []);
+  // Only the notes on where flapi is stricter than flAPI (global auth on endpoints, a rate-limit block without enabled:).
+  assert.deepEqual(result.diagnostics.map((d) => [d.severity, d.code]), [['warning', 'flapi-global-auth'], ['warning', 'flapi-enabled-default']]);
   const manifest = result.manifest!;
   assert.equal(manifest.project.name, 'shop');
   assert.equal(manifest.project.serverName, 'shop-api');

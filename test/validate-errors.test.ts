@@ -24,7 +24,7 @@ const CASES: Case[] = [
   { name: 'unknown-connection', file: 'sqls/item.yaml', line: 3, column: 14, message: "unknown connection `warehouse` (known connections: db); add it under `connections:`" },
   { name: 'duplicate-route', file: 'sqls/item.yaml', line: 1, column: 11, message: 'GET /items/:id is already defined in sqls/item-again.yaml' },
   { name: 'path-param-undeclared', file: 'sqls/item.yaml', line: 1, message: 'path parameter :shop is not declared; add `- field-name: shop` with `field-in: path`' },
-  { name: 'param-undeclared', file: 'sqls/item.sql', line: 4, column: 14, message: 'template uses params.name, but `name` is not declared; add `- field-name: name`' },
+  { name: 'param-undeclared', file: 'sqls/item.sql', line: 4, column: 14, severity: 'warning', message: 'template uses params.name, but `name` is not declared: a request value is passed as unvalidated text (bound, never spliced); add `- field-name: name`' },
   { name: 'param-as-sql-text', file: 'sqls/items.sql', line: 3, column: 10, message: 'add an `enum` validator with `allowedValues` to `sort`' },
   { name: 'invalid-regex', file: 'sqls/item.yaml', line: 15, column: 16, message: 'regex of `name` is invalid' },
   { name: 'default-invalid', file: 'sqls/item.yaml', line: 13, column: 14, message: 'default of `size` fails its own int validator: 500 is above max 100' },

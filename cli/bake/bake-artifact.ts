@@ -6,11 +6,11 @@
  * and checked the way a server will check it, and only then renamed into place. A bake
  * that fails or is killed leaves no file under the real name.
  */
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkArtifact, readArtifactMetadata, writeArtifactMetadata, type BakedTable } from '../../runtime/artifact/index.js';
 import { cachedEndpoints, refreshCache, type SnapshotRecord } from '../../runtime/cache/index.js';
-import { openDatabase } from '../../runtime/db/index.js';
+import { catalogFile, openDatabase } from '../../runtime/db/index.js';
 import type { Manifest } from '../../runtime/manifest.js';
 import { bakedTables, bakedViews, type BakedView } from './baked-tables.js';
 import { sourceSnapshot } from './source-snapshot.js';
@@ -41,11 +41,6 @@ function defaultVersion(at: Date): string {
   return at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
-function removeDatabaseFiles(path: string): void {
-  rmSync(path, { force: true });
-  rmSync(`${path}.wal`, { force: true });
-}
-
 /** Settings for writing: the project may serve read-only, but the bake must write. */
 function writableManifest(manifest: Manifest, path: string): Manifest {
   const settings = { ...manifest.duckdb.settings };
@@ -58,11 +53,14 @@ export async function bakeArtifact(options: BakeOptions): Promise<BakeResult> {
   const progress = options.progress ?? (() => {});
   const out = resolve(options.out);
   if (!existsSync(dirname(out))) throw new Error(`the folder ${dirname(out)} does not exist`);
-  // Same folder, so the rename is atomic. DuckDB names the catalog after the file up to its
-  // first dot; this name cannot collide with a schema the project uses (`shop.duckdb` would
-  // make a catalog `shop` beside a schema `shop`).
-  const tmp = join(dirname(out), `.flapi-bake-${process.pid}-${basename(out)}`);
-  removeDatabaseFiles(tmp);
+  // Same file system, so the rename is atomic. DuckDB names the catalog after the file: the
+  // file is named after the project's catalog, so `{{cache.catalog}}` and the cache views
+  // read the same name while baking as when the artifact is served.
+  const tmpDir = join(dirname(out), `.flapi-bake-${process.pid}-${basename(out)}`);
+  rmSync(tmpDir, { recursive: true, force: true });
+  mkdirSync(tmpDir);
+  const duckdb = options.manifest.duckdb;
+  const tmp = catalogFile(tmpDir, { ...duckdb, dbPath: duckdb.dbPath ?? out });
   const builtAtDate = new Date();
   const builtAt = builtAtDate.toISOString();
   const version = options.version ?? defaultVersion(builtAtDate);
@@ -104,9 +102,10 @@ export async function bakeArtifact(options: BakeOptions): Promise<BakeResult> {
     }
     rmSync(`${tmp}.wal`, { force: true });
     renameSync(tmp, out);
+    rmSync(tmpDir, { recursive: true, force: true });
     return { file: out, version, builtAt, tables: tables!, views: views!, caches, bytes: statSync(out).size, ms: Math.round(performance.now() - started) };
   } catch (err) {
-    removeDatabaseFiles(tmp);
+    rmSync(tmpDir, { recursive: true, force: true });
     throw err;
   }
 }

@@ -12,12 +12,13 @@ function ident(name: string): string {
 
 export async function bakedTables(connection: DuckDBConnection, origins: ReadonlyMap<string, string>): Promise<BakedTable[]> {
   const reader = await connection.runAndReadAll(
-    `SELECT schema_name, table_name FROM duckdb_tables()
+    `SELECT schema_name, table_name, database_name FROM duckdb_tables()
      WHERE database_name = current_database() AND NOT temporary AND table_name NOT IN ('${METADATA_TABLE}', '${TABLES_TABLE}')
      ORDER BY schema_name, table_name`);
   const tables: BakedTable[] = [];
-  for (const [schema, name] of reader.getRows().map((r) => [String(r[0]), String(r[1])] as const)) {
-    const count = await connection.runAndReadAll(`SELECT count(*) FROM ${ident(schema)}.${ident(name)}`);
+  for (const [schema, name, catalog] of reader.getRows().map((r) => [String(r[0]), String(r[1]), String(r[2])] as const)) {
+    // With the catalog: `schema.table` is ambiguous when a schema has the catalog's name (`cache` in cache.duckdb).
+    const count = await connection.runAndReadAll(`SELECT count(*) FROM ${ident(catalog)}.${ident(schema)}.${ident(name)}`);
     tables.push({ schema, name, rows: Number(count.getRows()[0]?.[0] ?? 0), origin: origins.get(`${schema}.${name}`) ?? 'init' });
   }
   return tables;

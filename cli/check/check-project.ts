@@ -3,6 +3,7 @@ import type { LoadedProject } from '../config/load-project.js';
 import type { CompiledEndpoint } from '../config/normalise-endpoint.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkCaches } from './check-caches.js';
+import { checkFlapiDefaults } from './check-flapi-defaults.js';
 import { checkParams } from './check-params.js';
 import { checkRoutes } from './check-routes.js';
 import { checkSecurity } from './check-security.js';
@@ -27,6 +28,7 @@ export async function checkProject(input: CheckInput): Promise<DescribedColumns>
   checkRoutes(endpoints, Object.keys(manifest.connections), diagnostics);
   checkCaches(project, manifest, endpoints, diagnostics);
   checkSecurity(project, manifest, endpoints, diagnostics);
+  checkFlapiDefaults(project, endpoints, diagnostics);
   const checked: { endpoint: CompiledEndpoint; templates: CheckedTemplates }[] = [];
   for (const endpoint of endpoints) {
     checkParams(endpoint, diagnostics);

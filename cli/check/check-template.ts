@@ -55,13 +55,22 @@ function checkReference(ref: TemplateReference, file: string, isCacheTemplate: b
     case 'params': {
       if (ref.key === undefined) return;
       if (isCacheTemplate) {
-        push('error', 'cache-template-params', `cache template uses ${ref.path}, but a cache refresh has no request parameters; use cache.*, conn.* or env.* instead`);
+        // flAPI renders a refresh with no request values: sections on params.* are skipped.
+        push('warning', 'cache-template-params', `cache template uses ${ref.path}, which a cache refresh renders empty (a refresh has no request); use cache.*, conn.* or env.* instead`);
         return;
       }
       const param = spec.params.find((p) => p.name === ref.key);
       const paging = spec.pagination && (ref.key === 'limit' || ref.key === 'offset');
       if (!param && !paging) {
-        push('error', 'param-undeclared', `template uses ${ref.path}, but \`${ref.key}\` is not declared; add \`- field-name: ${ref.key}\` under \`request:\` in ${yaml}`);
+        // As in flAPI, an undeclared request value still reaches the template: as text, always bound.
+        if (spec.requestFieldsValidation) {
+          push('warning', 'param-undeclared', `template uses ${ref.path}, but \`${ref.key}\` is not declared and request-fields-validation rejects undeclared fields, so it always renders empty; add \`- field-name: ${ref.key}\` under \`request:\` in ${yaml}`);
+        } else {
+          push('warning', 'param-undeclared', `template uses ${ref.path}, but \`${ref.key}\` is not declared: a request value is passed as unvalidated text (bound, never spliced); add \`- field-name: ${ref.key}\` under \`request:\` in ${yaml}`);
+        }
+        if (ref.placement === 'identifier') {
+          push('error', 'param-as-sql-text', `${ref.path} stands where SQL text is expected, but \`${ref.key}\` is not declared; declare it with an \`enum\` validator in ${yaml}`);
+        }
         return;
       }
       if (ref.placement === 'identifier' && !param?.validators.some((v) => v.type === 'enum')) {

@@ -15,6 +15,7 @@ import type { CheckedTemplates } from './check-template.js';
 import type { DryRunContext } from './dry-run-input.js';
 import { firstLine, markUnbuilt, prepare } from './dry-run-prepare.js';
 import { templatePositionAtOffset } from './sql-error-position.js';
+import { dryRunSelfWriting } from './dry-run-self-writing.js';
 
 /** Builds an endpoint's empty cache table from its cache template; false when the endpoint cannot be dry-run. */
 export async function buildCacheTable(connection: DuckDBConnection, endpoint: CompiledEndpoint, templates: CheckedTemplates, env: Record<string, string>, input: DryRunContext): Promise<boolean> {
@@ -22,7 +23,7 @@ export async function buildCacheTable(connection: DuckDBConnection, endpoint: Co
   if (!spec.cache || !templates.cache || !endpoint.cacheTemplatePath) return true;
   const conn = input.manifest.connections[spec.connection[0] ?? '']?.properties ?? {};
   const source = spec.connection.map((c) => input.manifest.connections[c]).find((c) => c?.type !== undefined && c.type !== 'duckdb');
-  const contexts = { conn, env, cache: staticCacheContext(spec.cache, 'memory') };
+  const contexts = { conn, env, cache: staticCacheContext(spec.cache, input.cacheCatalog) };
   return source
     ? dryRunPostgresCache(connection, endpoint, templates.cache, source, contexts, input)
     : dryRunDuckdbCache(connection, endpoint, templates.cache, contexts, input);
@@ -49,8 +50,8 @@ function cacheTemplateContexts(endpoint: CompiledEndpoint, contexts: CacheContex
  * with its catalog: when db_path is attached (a baked artifact holds the cache's schema),
  * an unqualified name would resolve to the attached, read-only file.
  */
-function dryRunCacheTable(cache: { schema: string; table: string }): string {
-  const schema = `memory.${quoteIdent(cache.schema)}`;
+function dryRunCacheTable(cache: { schema: string; table: string }, catalog: string): string {
+  const schema = `${quoteIdent(catalog)}.${quoteIdent(cache.schema)}`;
   return `CREATE SCHEMA IF NOT EXISTS ${schema}; CREATE OR REPLACE TABLE ${schema}.${quoteIdent(cache.table)}`;
 }
 
@@ -58,6 +59,10 @@ function dryRunCacheTable(cache: { schema: string; table: string }): string {
 async function dryRunDuckdbCache(connection: DuckDBConnection, endpoint: CompiledEndpoint, template: CompiledTemplate, contexts: CacheContexts, input: DryRunContext): Promise<boolean> {
   const cache = endpoint.spec.cache!;
   const file = endpoint.cacheTemplatePath!;
+  const [firstContext] = cacheTemplateContexts(endpoint, contexts);
+  const selfWriting = await dryRunSelfWriting(connection, template, firstContext!, input.cacheCatalog, cache.schema, file, input.diagnostics);
+  if (selfWriting === 'failed') markUnbuilt(input, cache.schema, cache.table);
+  if (selfWriting !== 'not-self-writing') return selfWriting === 'built';
   let first: { sql: string } | undefined;
   const seen = new Set<string>();
   for (const context of cacheTemplateContexts(endpoint, contexts)) {
@@ -70,7 +75,7 @@ async function dryRunDuckdbCache(connection: DuckDBConnection, endpoint: Compile
   }
   if (!first) return true;
   try {
-    await connection.run(`${dryRunCacheTable(cache)} AS SELECT * FROM ${asSubquery(first.sql)} LIMIT 0`);
+    await connection.run(`${dryRunCacheTable(cache, input.cacheCatalog)} AS SELECT * FROM ${asSubquery(first.sql)} LIMIT 0`);
   } catch {
     // Prepared fine but not usable as a subquery (e.g. it binds parameters): endpoints reading it report on their own.
   }
@@ -111,7 +116,7 @@ async function dryRunPostgresCache(
   }
   if (!columns || columns.length === 0) return true;
   const definition = columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ');
-  await connection.run(`${dryRunCacheTable(cache)} (${definition})`);
+  await connection.run(`${dryRunCacheTable(cache, input.cacheCatalog)} (${definition})`);
   return true;
 }
 

@@ -15,4 +15,6 @@ export interface DryRunInput {
 /** One run's input and what it learns on the way: cache tables it could not build. */
 export interface DryRunContext extends DryRunInput {
   unbuilt: Set<string>;
+  /** The catalog cache tables are built in, named as the server names it (dry-run-catalog.ts). */
+  cacheCatalog: string;
 }

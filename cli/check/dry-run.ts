@@ -3,6 +3,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { staticCacheContext } from '../../runtime/cache/cache-target.js';
 import type { ColumnSpec } from '../../runtime/manifest.js';
 import { renderInit } from '../../runtime/db/render-init.js';
+import { catalogStem } from '../../runtime/db/cache-catalog.js';
+import { attachDryRunCatalog } from './dry-run-catalog.js';
 import { compilePlan, sampleRenders } from '../../runtime/plan/index.js';
 import type { CompiledEndpoint } from '../config/normalise-endpoint.js';
 import type { CheckedTemplates } from './check-template.js';
@@ -29,7 +31,7 @@ export type DescribedColumns = Map<string, ColumnSpec[]>;
  */
 export async function dryRun(dryRunInput: DryRunInput): Promise<DescribedColumns> {
   const { DuckDBInstance } = await import('@duckdb/node-api');
-  const input: DryRunContext = { ...dryRunInput, unbuilt: new Set() };
+  const input: DryRunContext = { ...dryRunInput, unbuilt: new Set(), cacheCatalog: 'memory' };
   const described: DescribedColumns = new Map();
   const { manifest, project, diagnostics } = input;
   const settings: Record<string, string> = { autoinstall_known_extensions: 'false' };
@@ -47,6 +49,7 @@ export async function dryRun(dryRunInput: DryRunInput): Promise<DescribedColumns
   const connection = await instance.connect();
   try {
     await attachDatabase(connection, input);
+    input.cacheCatalog = await attachDryRunCatalog(connection, input.manifest);
     const env = project.env.allowedValues();
     for (const spec of Object.values(manifest.connections)) {
       if (spec.type || !spec.init) continue;
@@ -73,10 +76,12 @@ async function attachDatabase(connection: DuckDBConnection, input: DryRunContext
   if (!path || /^[a-z][a-z0-9+.-]*:\/\//i.test(path) || !existsSync(path)) return;
   try {
     // Read-only and behind the search path, not USEd: init SQL still creates its objects in memory.
-    await connection.run(`ATTACH '${path.replace(/'/g, "''")}' AS project_db (READ_ONLY)`);
+    // Under the catalog name the server gives the file, so names qualified with it resolve alike.
+    const catalog = catalogStem(input.manifest.duckdb).replace(/"/g, '""');
+    await connection.run(`ATTACH '${path.replace(/'/g, "''")}' AS "${catalog}" (READ_ONLY)`);
     const schemas = await connection.runAndReadAll(
-      "SELECT schema_name FROM information_schema.schemata WHERE catalog_name = 'project_db' ORDER BY schema_name <> 'main', schema_name");
-    const searchPath = ['memory.main', ...schemas.getRows().map(([name]) => `project_db.${String(name)}`)].join(',');
+      'SELECT schema_name FROM information_schema.schemata WHERE catalog_name = $1 ORDER BY schema_name <> \'main\', schema_name', [catalogStem(input.manifest.duckdb)]);
+    const searchPath = ['memory.main', ...schemas.getRows().map(([name]) => `"${catalog}"."${String(name).replace(/"/g, '""')}"`)].join(',');
     await connection.run(`SET search_path = '${searchPath.replace(/'/g, "''")}'`);
   } catch (err) {
     input.diagnostics.push({ severity: 'warning', ...input.project.main.locate(['duckdb', 'db_path']), code: 'dry-run-db',
@@ -101,7 +106,7 @@ async function dryRunEndpoint(connection: DuckDBConnection, endpoint: CompiledEn
   const { spec } = endpoint;
   if (!templates.main || !endpoint.templatePath) return undefined;
   const conn = input.manifest.connections[spec.connection[0] ?? '']?.properties ?? {};
-  const cache = spec.cache ? staticCacheContext(spec.cache, 'memory') : undefined;
+  const cache = spec.cache ? staticCacheContext(spec.cache, input.cacheCatalog) : undefined;
   let samples;
   try {
     samples = sampleRenders(compilePlan(spec, input.manifest.server, { conn, env, ...(cache ? { cache } : {}) }), input.manifest.server.defaultLimit);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { MANIFEST_VERSION, type ArtifactSettings, type ConnectionSpec, type Manifest } from '../../runtime/manifest.js';
 import { parseDuration } from '../../runtime/artifact/artifact-settings.js';
@@ -56,7 +56,7 @@ export function normaliseConfig(project: LoadedProject, diagnostics: Diagnostic[
       poolSize: SERVER_DEFAULTS.poolSize,
       responseCacheBytes: SERVER_DEFAULTS.responseCacheBytes,
     },
-    duckdb: normaliseDuckdb(data.duckdb, root, env.raw('FLAPI_DATABASE')),
+    duckdb: { ...normaliseDuckdb(data.duckdb, root, env.raw('FLAPI_DATABASE')), ...normaliseDucklake(data.ducklake, root) },
     connections: normaliseConnections(data.connections, root, main),
     environmentWhitelist: [...env.whitelist],
   };
@@ -91,8 +91,26 @@ export function normaliseConfig(project: LoadedProject, diagnostics: Diagnostic[
     manifest.mcp = { enabled: asBoolean(mcp.enabled, true), path: asString(mcp.path) ?? '/mcp' };
     const mcpAuth = normaliseAuth(mcp.auth, ['mcp', 'auth'], authContext, `${basename(project.configFile)}#mcp`);
     if (mcpAuth) manifest.mcp.auth = mcpAuth;
+    const instructions = mcpInstructions(mcp, project, diagnostics);
+    if (instructions !== undefined) manifest.mcp.instructions = instructions;
   }
   return manifest;
+}
+
+/** `mcp.instructions`, else the text of `mcp.instructions-file` (relative to flapi.yaml), read now so a built server carries it. */
+function mcpInstructions(mcp: Record<string, unknown>, project: LoadedProject, diagnostics: Diagnostic[]): string | undefined {
+  const inline = asString(mcp.instructions);
+  if (inline !== undefined) return inline;
+  const file = asString(mcp['instructions-file']);
+  if (file === undefined) return undefined;
+  const path = resolve(project.root, file);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    diagnostics.push({ severity: 'error', ...project.main.locate(['mcp', 'instructions-file']), code: 'mcp-instructions-file',
+      message: `mcp.instructions-file ${file} not found (looked at ${path}); create it or fix the path, which is relative to flapi.yaml` });
+    return undefined;
+  }
 }
 
 /** `FLAPI_DATABASE` (a path relative to the working directory, or a URL) wins over `db_path`. */
@@ -113,6 +131,20 @@ function normaliseDuckdb(value: unknown, root: string, envDatabase: string | und
   const allowed = (Array.isArray(allowedDirectories) ? allowedDirectories : [allowedDirectories]).map(asString).filter((d): d is string => d !== undefined && d !== '');
   if (allowed.length > 0) out.allowedDirectories = allowed;
   return out;
+}
+
+/**
+ * flAPI's `ducklake` block. The DuckLake extension is not used: its alias names a DuckDB
+ * database the caches live in, kept beside the DuckLake metadata file when one is named.
+ */
+function normaliseDucklake(value: unknown, root: string): Pick<Manifest['duckdb'], 'cacheCatalog'> {
+  const map = asMap(value);
+  if (value === undefined || !asBoolean(map.enabled, true)) return {};
+  const alias = asString(map.alias) ?? 'cache';
+  const metadata = asString(map['metadata-path']);
+  if (!metadata) return { cacheCatalog: { alias } };
+  const absolute = isAbsolute(metadata) ? metadata : resolve(root, metadata);
+  return { cacheCatalog: { alias, path: `${absolute.replace(/\.ducklake$/, '')}.duckdb` } };
 }
 
 /** `duckdb.artifact`: how a read-only artifact is fetched and watched. */

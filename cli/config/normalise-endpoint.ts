@@ -56,7 +56,11 @@ export function normaliseEndpoint(
   if (written === undefined && connectionNames.length === 1) connection = [connectionNames[0]!];
   const write = method !== 'GET';
   const operation = asMap(data.operation);
-  const operationType = asString(operation.type) === 'write' || (asString(operation.type) !== 'read' && write) ? 'write' : 'read';
+  // flAPI writes `Write` / `Read`; the case never mattered there.
+  const writtenType = asString(operation.type)?.toLowerCase();
+  const operationType = writtenType === 'write' || (writtenType !== 'read' && write) ? 'write' : 'read';
+  // flAPI's `validate-before-write` rejects undeclared fields on writes, as request-fields-validation does.
+  const validateBeforeWrite = write && asBoolean(operation['validate-before-write'], false);
 
   const spec: EndpointSpec = {
     name: asString(tool?.name) ?? (urlPath ? endpointNameFromRoute(method, urlPath) : asString(resource?.name) ?? asString(prompt?.name) ?? 'endpoint'),
@@ -65,7 +69,7 @@ export function normaliseEndpoint(
     template,
     connection,
     pagination: operationType === 'read' && asBoolean(data['with-pagination'], true),
-    requestFieldsValidation: asBoolean(data['request-fields-validation'], false),
+    requestFieldsValidation: asBoolean(data['request-fields-validation'], validateBeforeWrite),
     params: normaliseParams(data.request),
     columns: [],
     operation: {

@@ -49,7 +49,8 @@ export function normaliseValidator(raw: unknown): ValidatorSpec {
       return { type: 'uuid' };
     default: {
       const regex = asString(map.regex);
-      const v = withBounds({ type: 'string' as const }, asNumber(min), asNumber(max));
+      // flAPI's min-length / max-length are the string validator's min / max.
+      const v = withBounds({ type: 'string' as const }, asNumber(min ?? map['min-length']), asNumber(max ?? map['max-length']));
       return regex === undefined ? v : { ...v, regex };
     }
   }

@@ -36,7 +36,11 @@ export function normaliseCors(value: unknown): CorsSpec | undefined {
     allowedOrigins: asStringList(map['allowed-origins'] ?? map['allow-origins'] ?? map.allowedOrigins ?? map.origins),
     credentials: asBoolean(map.credentials ?? map['allow-credentials'], false),
   };
-  if (map['allowed-headers'] !== undefined) spec.allowedHeaders = asStringList(map['allowed-headers']);
+  // flAPI spells them allow-headers / allow-methods.
+  const headers = map['allowed-headers'] ?? map['allow-headers'];
+  if (headers !== undefined) spec.allowedHeaders = asStringList(headers);
+  const methods = map['allowed-methods'] ?? map['allow-methods'];
+  if (methods !== undefined) spec.allowedMethods = asStringList(methods).map((m) => m.toUpperCase());
   const maxAge = durationSeconds(map['max-age']);
   if (maxAge !== undefined) spec.maxAge = maxAge;
   return spec;

@@ -10,12 +10,16 @@ export function readWhitelist(text: string): string[] {
     .map((line) => (/\{\{include/.test(line) ? '' : line.replace(/\{\{\s*env\.[A-Za-z0-9_]+\s*\}\}/g, 'x')))
     .join('\n');
   try {
-    const data = parse(neutral) as { template?: { 'environment-whitelist'?: unknown } } | null;
-    const list = data?.template?.['environment-whitelist'];
-    if (Array.isArray(list)) return list.filter((x): x is string => typeof x === 'string');
-    if (typeof list === 'string') return [list];
+    const data = parse(neutral) as { template?: { 'environment-whitelist'?: unknown }; 'environment-whitelist'?: unknown } | null;
+    // flAPI projects also write the list at the top level; both places count.
+    return [...patterns(data?.template?.['environment-whitelist']), ...patterns(data?.['environment-whitelist'])];
   } catch {
     // A broken file is reported by the real parse; an empty whitelist is the safe reading.
   }
   return [];
+}
+
+function patterns(list: unknown): string[] {
+  if (Array.isArray(list)) return list.filter((x): x is string => typeof x === 'string');
+  return typeof list === 'string' ? [list] : [];
 }

@@ -9,6 +9,7 @@ import { Router } from '@koa/router';
 import { openDatabase, whitelistedEnv, type Database } from '../db/index.js';
 import type { Manifest } from '../manifest.js';
 import { registerAdminRoutes } from './admin-routes.js';
+import { registerConfigServiceRoutes } from './config-service-routes.js';
 import { createEndpointHandler } from './endpoint-handler.js';
 import { compileEndpointPlans } from './compile-plans.js';
 import { errorMiddleware } from './error-middleware.js';
@@ -105,6 +106,7 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     const router = new Router(ROUTER_OPTIONS);
     registerAdminRoutes(router, manifest, database, artifact?.version, caches);
     registerCacheRoutes(router, caches);
+    registerConfigServiceRoutes(router, manifest, caches, options.env ?? process.env);
     for (const endpoint of manifest.endpoints) {
       if (endpoint.urlPath === undefined) continue;
       const handler = createEndpointHandler(executors.get(endpoint.name)!, {

@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { openDatabase, type Database } from '../db/index.js';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { catalogFile, openDatabase, type Database } from '../db/index.js';
 import type { Manifest } from '../manifest.js';
 import { describeLocation, parseArtifactLocation, type ArtifactLocation } from './artifact-location.js';
 import { readArtifactMetadata, type ArtifactMetadata } from './artifact-metadata.js';
@@ -85,15 +85,27 @@ export class ArtifactSource {
   /** A fresh file name in this process's download folder (made on first use). */
   private async nextDownload(): Promise<string> {
     this.downloads ??= mkdtemp(join(this.settings.downloadDir, 'flapi-artifact-'));
-    // DuckDB names the catalog after the file; a name no project schema is likely to have.
-    return join(await this.downloads, `flapi-artifact-${++this.counter}.duckdb`);
+    // DuckDB names the catalog after the file: one folder per version, the file named after
+    // the project's catalog, so `{{cache.catalog}}` and the baked cache views resolve.
+    const folder = join(await this.downloads, String(++this.counter));
+    await mkdir(folder);
+    return catalogFile(folder, this.manifest.duckdb);
   }
 
   /** The current version, or undefined when it is still `ifNoneMatch`. */
   async fetch(ifNoneMatch?: string, signal?: AbortSignal): Promise<FetchedArtifact | undefined> {
     const dest = this.location.kind === 'local' ? '' : await this.nextDownload();
-    const outcome = await this.store.fetch(dest, { ...(ifNoneMatch !== undefined ? { ifNoneMatch } : {}), ...(signal ? { signal } : {}) });
-    if (outcome.status !== 'fetched') return undefined;
+    // Each download has its own folder; one that brought no file goes with it.
+    const dropFolder = () => (dest === '' ? Promise.resolve() : rm(dirname(dest), { recursive: true, force: true }));
+    const outcome = await this.store.fetch(dest, { ...(ifNoneMatch !== undefined ? { ifNoneMatch } : {}), ...(signal ? { signal } : {}) })
+      .catch(async (err: unknown) => {
+        await dropFolder();
+        throw err;
+      });
+    if (outcome.status !== 'fetched') {
+      await dropFolder();
+      return undefined;
+    }
     // A server with neither ETag nor Last-Modified: name the version by its content, so an
     // unchanged file is recognised (and not swapped in again) after each download.
     if (outcome.artifact.etag === undefined) return { ...outcome.artifact, etag: `sha256:${await fileSha256(outcome.artifact.file)}` };
@@ -155,12 +167,12 @@ export class ArtifactSource {
         database: opened,
         dispose: () => (disposed ??= (async () => {
           await opened.close();
-          if (fetched.owned) await rm(fetched.file, { force: true });
+          if (fetched.owned) await rm(dirname(fetched.file), { recursive: true, force: true });
         })()),
       };
     } catch (err) {
       await database?.close();
-      if (fetched.owned) await rm(fetched.file, { force: true });
+      if (fetched.owned) await rm(dirname(fetched.file), { recursive: true, force: true });
       throw err;
     }
   }
@@ -181,7 +193,7 @@ export class ArtifactSource {
 
   /** Drops a fetched version that will not be opened. */
   async discard(fetched: FetchedArtifact): Promise<void> {
-    if (fetched.owned) await rm(fetched.file, { force: true });
+    if (fetched.owned) await rm(dirname(fetched.file), { recursive: true, force: true });
   }
 
   /** Removes the download folder; call once every version from this source is disposed. */

@@ -7,9 +7,11 @@ import type { Logger } from '../app/logger.js';
 import type { Database } from '../db/index.js';
 import type { Manifest } from '../manifest.js';
 import { cachedEndpoints, cacheTarget, type CacheTarget } from './cache-target.js';
+import { auditRecords, collectGarbage } from './cache-audit.js';
 import { cacheReport, type CacheReport } from './cache-status.js';
+import type { PruneResult } from './retention.js';
 import { recoverCaches } from './recover-caches.js';
-import { currentCatalog } from './refresh-cache.js';
+import { cacheCatalogName } from '../db/cache-catalog.js';
 import { RefreshLoop, type CacheState, type RetryPolicy } from './refresh-loop.js';
 import { parseSchedule, type Schedule } from './schedule.js';
 import { SnapshotStore, type SnapshotRecord } from './snapshot-store.js';
@@ -42,6 +44,10 @@ export interface CacheRuntime {
   has(endpoint: string): boolean;
   refresh(endpoint: string, options?: { full?: boolean }): Promise<SnapshotRecord>;
   report(): Promise<CacheReport>;
+  /** Refresh records, newest first: of one endpoint's cache, or of every cache when none is named. */
+  audit(endpoint?: string, limit?: number): Promise<SnapshotRecord[]>;
+  /** Applies one cache's retention now. */
+  collectGarbage(endpoint: string): Promise<PruneResult>;
   close(): Promise<void>;
 }
 
@@ -54,7 +60,7 @@ export async function startCacheRuntime(manifest: Manifest, database: Database, 
   const states = new Map<string, CacheState>();
   let catalog: string;
   try {
-    catalog = await currentCatalog(conn);
+    catalog = await cacheCatalogName(conn, manifest.duckdb);
     const targets = cachedEndpoints(manifest).map((e) => cacheTarget(manifest, e, catalog));
     if (targets.length > 0 && mode !== 'off' && (database.readOnly || isReadOnly(manifest))) mode = 'off';
     const stores = new Map<string, SnapshotStore>();
@@ -99,6 +105,13 @@ export async function startCacheRuntime(manifest: Manifest, database: Database, 
       return loop.refresh(endpoint, refreshOptions);
     },
     report: () => cacheReport(database, states, mode),
+    audit: (endpoint, limit = 100) => auditRecords(database, states, endpoint, limit),
+    collectGarbage(endpoint) {
+      const state = states.get(endpoint);
+      if (state === undefined) return Promise.reject(new Error(`no cache for endpoint \`${endpoint}\``));
+      if (mode === 'off') return Promise.reject(new Error('caches cannot be changed: the database is read-only'));
+      return collectGarbage(database, state);
+    },
     close: () => loop.close(),
   };
 }

@@ -3,7 +3,7 @@
  * manifest: where the table lives, which connection is its source, which mode applies.
  */
 import type { CacheSpec, ConnectionSpec, EndpointSpec, Manifest } from '../manifest.js';
-import { qualified } from './sql-names.js';
+import { qualified, quoteIdent } from './sql-names.js';
 
 export interface CacheTarget {
   /** The endpoint's name: how the cache is addressed (`/_flapi/cache/<endpoint>/refresh`). */
@@ -49,7 +49,8 @@ export function cacheTarget(manifest: Manifest, endpoint: EndpointSpec, defaultC
 /** The `cache.*` values every template of a cached endpoint sees: configuration only, never request data. */
 export function staticCacheContext(spec: CacheSpec, catalog: string): Record<string, unknown> {
   return {
-    catalog: spec.catalog ?? catalog,
+    // Templates write `{{cache.catalog}}.{{cache.schema}}.{{cache.table}}` unquoted: a name that is not a plain identifier comes quoted.
+    catalog: sqlName(spec.catalog ?? catalog),
     schema: spec.schema,
     table: spec.table,
     mode: spec.mode,
@@ -58,4 +59,8 @@ export function staticCacheContext(spec: CacheSpec, catalog: string): Record<str
     cursorType: spec.cursor?.type ?? '',
     schedule: spec.schedule ?? '',
   };
+}
+
+function sqlName(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : quoteIdent(name);
 }

@@ -8,6 +8,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../db/index.js';
 import { whitelistedEnv } from '../db/index.js';
+import { cacheCatalogName } from '../db/cache-catalog.js';
 import type { EndpointSpec, Manifest } from '../manifest.js';
 import { compileTemplate, renderTemplate } from '../template/index.js';
 import type { CacheSource } from './cache-source.js';
@@ -16,6 +17,7 @@ import { duckdbSource } from './duckdb-source.js';
 import { applyRetention } from './retention.js';
 import { SnapshotStore, type RefreshMode, type RefreshTrigger, type SnapshotRecord } from './snapshot-store.js';
 import { quoteIdent, versionTableName } from './sql-names.js';
+import { runSelfWritingTemplate, writesItself } from './self-writing-template.js';
 import { highWaterMark, publish, rowCount, tableExists, writeAppend, writeMerge, writeNewVersion, type WriteTarget } from './write-modes.js';
 import { redactText } from '../security/log-redaction.js';
 
@@ -64,7 +66,7 @@ export async function refreshCache(database: Database, manifest: Manifest, endpo
   const interrupt = () => conn.interrupt();
   options.signal?.addEventListener('abort', interrupt, { once: true });
   try {
-    const catalog = await currentCatalog(conn);
+    const catalog = await cacheCatalogName(conn, manifest.duckdb);
     const target = cacheTarget(manifest, spec, catalog);
     return await runRefresh(conn, target, manifest, options, database);
   } finally {
@@ -94,16 +96,23 @@ async function runRefresh(conn: DuckDBConnection, target: CacheTarget, manifest:
 
   let failure: unknown;
   try {
-    const sql = renderCacheTemplate(target, manifest, id, incremental ? previous : undefined, previous, options);
-    const source = await sourceOf(target, options.env ?? process.env);
     const physical = incremental ? previousTable! : versionTableName(target.table, id);
+    const render = (table?: string) => renderCacheTemplate(target, manifest, id, incremental ? previous : undefined, previous, options, table);
+    let sql = render();
+    const selfWriting = target.source === undefined && writesItself(sql);
+    // A template writing its own table writes this refresh's physical table; the view name stays the cache's.
+    if (selfWriting) sql = render(physical);
+    const source = await sourceOf(target, options.env ?? process.env);
     const write: WriteTarget = { catalog: target.catalog, schema: target.schema, physical, spec: target.spec };
-    const relation = await source.open(sql, options.signal);
+    const relation = selfWriting ? { sql: '', done: Promise.resolve(), close: async () => undefined } : await source.open(sql, options.signal);
     try {
       await conn.run('BEGIN TRANSACTION');
       try {
         let written: number;
-        if (!incremental) {
+        if (selfWriting) {
+          written = await runSelfWritingTemplate(conn, write, sql);
+          await publish(conn, write, target.table);
+        } else if (!incremental) {
           await writeNewVersion(conn, write, relation.sql);
           await relation.done;
           written = await rowCount(conn, write);
@@ -155,10 +164,11 @@ async function runRefresh(conn: DuckDBConnection, target: CacheTarget, manifest:
 
 function renderCacheTemplate(
   target: CacheTarget, manifest: Manifest, snapshotId: number,
-  incrementalFrom: SnapshotRecord | undefined, previous: SnapshotRecord | undefined, options: RefreshOptions,
+  incrementalFrom: SnapshotRecord | undefined, previous: SnapshotRecord | undefined, options: RefreshOptions, table?: string,
 ): string {
   const cache: Record<string, unknown> = {
     ...staticCacheContext(target.spec, target.catalog),
+    ...(table !== undefined ? { table } : {}),
     snapshotId,
     // Empty on a first or full load, so `{{#cache.previousSnapshotTimestamp}} WHERE ... {{/...}}` reads everything.
     previousSnapshotTimestamp: target.spec.cursor

@@ -63,8 +63,10 @@ export async function highWaterMark(conn: DuckDBConnection, target: WriteTarget)
 }
 
 /**
- * Points the cache's name at a physical table. The view names its table without a
- * catalog, so the database file still works when opened under another name (an artifact).
+ * Points the cache's name at a physical table. The view names its table alone: DuckDB
+ * binds it in the view's own catalog and schema, so it holds when the file is opened
+ * under another name (an artifact), and it is never ambiguous the way `schema.table` is
+ * when a catalog has the schema's name (`schema: cache` in `cache.duckdb`).
  */
 export async function publish(conn: DuckDBConnection, target: WriteTarget, table: string): Promise<void> {
   const name = qualified(target.catalog, target.schema, table);
@@ -73,7 +75,7 @@ export async function publish(conn: DuckDBConnection, target: WriteTarget, table
     [target.catalog, target.schema, table]);
   // A plain table of the cache's name (an older layout, or a fixture) gives way to the view.
   if (existing.getRows()[0]?.[0] === 'BASE TABLE') await conn.run(`DROP TABLE ${name}`);
-  await conn.run(`CREATE OR REPLACE VIEW ${name} AS SELECT * FROM ${qualified(target.schema, target.physical)}`);
+  await conn.run(`CREATE OR REPLACE VIEW ${name} AS SELECT * FROM ${quoteIdent(target.physical)}`);
 }
 
 export async function tableExists(conn: DuckDBConnection, catalog: string, schema: string, table: string): Promise<boolean> {

@@ -4,3 +4,4 @@ export { ConnectionPool, PoolClosedError, type PooledConnection, pooledConnectio
 export { StatementCache, NotAReadError } from './statement-cache.js';
 export { renderInit } from './render-init.js';
 export { whitelistedEnv } from './whitelisted-env.js';
+export { catalogStem, catalogFile, cacheCatalogName, currentDatabase } from './cache-catalog.js';

@@ -8,6 +8,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Manifest } from '../manifest.js';
 import type { BoundValue } from '../template/index.js';
 import { bindValues } from './bind-values.js';
+import { attachCacheCatalog } from './cache-catalog.js';
 import { ConnectionPool, pooledConnection, type PooledConnection, type PrepareFn } from './connection-pool.js';
 import { lockDown } from './lock-down.js';
 import { renderInit } from './render-init.js';
@@ -81,6 +82,8 @@ export async function openDatabase(manifest: Manifest, options: OpenDatabaseOpti
     for (let i = 0; i < size; i++) {
       members.push(pooledConnection(await instance.connect(), cacheSize, currentVersion));
     }
+    // Before init, so init SQL may create objects in the cache catalog too.
+    if (!readOnly) await attachCacheCatalog(members[0]!.connection, manifest.duckdb);
     if (!readOnly) await runInit(manifest, members[0]!.connection, env);
     // From here on no request can reach a file, URL or extension the project did not name.
     await lockDown(members[0]!.connection, manifest);

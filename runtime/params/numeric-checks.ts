@@ -19,7 +19,7 @@ function rangeMessage(min: number | undefined, max: number | undefined): string 
 }
 
 export function intCheck(min?: number, max?: number): ValueCheck {
-  const notInt = new Invalid('must be an integer');
+  const notInt = new Invalid('Invalid integer value');
   const outOfRange = new Invalid(rangeMessage(min, max));
   const tooLarge = new Invalid('must be an integer between -2^63 and 2^63-1');
   const inRange = (v: number | bigint): boolean =>

@@ -41,7 +41,7 @@ function boundsMessage(kind: string, min: string | undefined, max: string | unde
 }
 
 export function dateCheck(min?: string, max?: string): ValueCheck {
-  const notDate = new Invalid('must be a date (YYYY-MM-DD)');
+  const notDate = new Invalid('Invalid date format');
   const outOfRange = new Invalid(boundsMessage('date', min, max));
   return (raw: RawScalar): ParamValue | Invalid => {
     const s = asText(raw);
@@ -52,7 +52,7 @@ export function dateCheck(min?: string, max?: string): ValueCheck {
 }
 
 export function timeCheck(min?: string, max?: string): ValueCheck {
-  const notTime = new Invalid('must be a time (HH:MM or HH:MM:SS)');
+  const notTime = new Invalid('Invalid time format');
   const low = min === undefined ? undefined : (normaliseTime(min) ?? min);
   const high = max === undefined ? undefined : (normaliseTime(max) ?? max);
   const outOfRange = new Invalid(boundsMessage('time', min, max));

@@ -55,7 +55,7 @@ export function enumCheck(allowedValues: readonly string[]): ValueCheck {
 }
 
 export function emailCheck(): ValueCheck {
-  const notEmail = new Invalid('must be an email address');
+  const notEmail = new Invalid('Invalid email format');
   return (raw: RawScalar): ParamValue | Invalid => {
     const s = asText(raw);
     return s.length <= 254 && EMAIL.test(s) ? s : notEmail;
@@ -63,7 +63,7 @@ export function emailCheck(): ValueCheck {
 }
 
 export function uuidCheck(): ValueCheck {
-  const notUuid = new Invalid('must be a UUID');
+  const notUuid = new Invalid('Invalid UUID format');
   return (raw: RawScalar): ParamValue | Invalid => {
     const s = asText(raw);
     return UUID.test(s) ? s : notUuid;

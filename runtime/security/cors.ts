@@ -34,6 +34,8 @@ export function createCorsPolicy(spec: CorsSpec | undefined): CorsPolicy {
   const maxAge = String(spec?.maxAge ?? 600);
 
   const allowed = (origin: string): boolean => enabled && (wildcard || listed.has(normalise(origin)));
+  const methods = spec?.allowedMethods === undefined ? undefined : new Set(spec.allowedMethods.map((m) => m.toUpperCase()));
+  const methodAllowed = (method: string): boolean => methods === undefined || methods.has(method.toUpperCase());
 
   return {
     apply(ctx, extraHeaders) {
@@ -48,12 +50,14 @@ export function createCorsPolicy(spec: CorsSpec | undefined): CorsPolicy {
       }
       const preflight = ctx.method === 'OPTIONS' && ctx.get('Access-Control-Request-Method') !== '';
       if (preflight) {
-        if (!ok) {
+        if (!ok || !methodAllowed(ctx.get('Access-Control-Request-Method'))) {
           ctx.status = 403;
-          ctx.body = { error: 'this origin is not allowed to call the API (cors.allowed-origins)' };
+          ctx.body = { error: ok
+            ? `method ${ctx.get('Access-Control-Request-Method')} is not allowed cross-origin (cors.allow-methods)`
+            : 'this origin is not allowed to call the API (cors.allowed-origins)' };
           return 'answered';
         }
-        ctx.set('Access-Control-Allow-Methods', METHODS);
+        ctx.set('Access-Control-Allow-Methods', spec?.allowedMethods?.join(', ') ?? METHODS);
         ctx.set('Access-Control-Allow-Headers', [...(spec?.allowedHeaders ?? DEFAULT_HEADERS), ...extraHeaders].join(', '));
         ctx.set('Access-Control-Max-Age', maxAge);
         ctx.status = 204;
