@@ -24,7 +24,7 @@ import { openServedArtifact, type ArtifactVersion, type LoadedArtifact, type Ser
 import { registerCacheRoutes, startCacheRuntime, type CacheRefreshMode, type CacheRuntime, type RetryPolicy } from '../cache/index.js';
 import { createSecurity, securityHeaders } from '../security/index.js';
 import { httpLimits } from '../security/http-limits.js';
-import { canonicalPathMiddleware, ROUTER_OPTIONS } from '../security/canonical-path.js';
+import { canonicalPathMiddleware, ROUTER_OPTIONS, routePath } from '../security/canonical-path.js';
 
 export interface CreateAppOptions {
   /** Use this database instead of opening one; it is then not closed by `close()`. */
@@ -114,7 +114,7 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
         rawAlias: openEndpoints.has(endpoint.name),
         streamIdleMs,
       });
-      router.register(endpoint.urlPath, [endpoint.method], handler, { name: endpoint.name });
+      router.register(routePath(endpoint.urlPath), [endpoint.method], handler, { name: endpoint.name });
     }
 
     const app = new Koa();

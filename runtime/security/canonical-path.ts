@@ -34,6 +34,14 @@ export function canonicalPath(path: string): string {
   return `/${segments.join('/')}`;
 }
 
+/**
+ * The path a route is registered under: an endpoint's `url-path` in canonical form, so
+ * `/items/` (flAPI writes trailing slashes) matches the canonical `/items` requests become.
+ */
+export function routePath(urlPath: string): string {
+  return canonicalPath(urlPath);
+}
+
 /** The first middleware: everything after it sees only the canonical path. */
 export async function canonicalPathMiddleware(ctx: Context, next: Next): Promise<void> {
   const path = ctx.path;

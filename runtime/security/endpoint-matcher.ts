@@ -5,7 +5,7 @@
  */
 import { Router } from '@koa/router';
 import type { EndpointSpec } from '../manifest.js';
-import { ROUTER_OPTIONS } from './canonical-path.js';
+import { ROUTER_OPTIONS, routePath } from './canonical-path.js';
 
 export interface EndpointMatcher {
   match(method: string, path: string): EndpointSpec | undefined;
@@ -18,7 +18,7 @@ export function createEndpointMatcher(endpoints: readonly EndpointSpec[]): Endpo
     if (endpoint.urlPath === undefined) return;
     const name = `e${index}`;
     byName.set(name, endpoint);
-    router.register(endpoint.urlPath, [endpoint.method], () => {}, { name });
+    router.register(routePath(endpoint.urlPath), [endpoint.method], () => {}, { name });
   });
   return {
     match(method, path) {
