@@ -32,3 +32,11 @@ test('a misspelt table keeps "Did you mean"; a message without hints stays one l
   assert.equal(sqlErrorSummary(await duckdbError('SELECT id FROM items WHERE')), 'Parser Error: syntax error at end of input');
   assert.equal(sqlErrorSummary('plain text'), 'plain text');
 });
+
+test('flapi validate shows the hint in the dry-run diagnostic', { todo: 'cli/check/dry-run.ts builds the message with firstLine(err); sqlErrorSummary(err) keeps the hint' }, async () => {
+  const { validate } = await import('../cli/commands/validate.js');
+  let out = '';
+  const io = { stdout: (t: string) => { out += t; }, stderr: (t: string) => { out += t; } };
+  assert.equal(await validate('test/fixtures/validate/sql-error', {}, io), 1);
+  assert.match(out, /item\.sql:5:7 {2}error {2}SQL error in dry-run: Binder Error: Referenced column "colour" not found in FROM clause! Candidate bindings: "[a-z]+"/);
+});
