@@ -15,6 +15,7 @@ const READ_OTHERWISE: Record<string, string> = {
   ssl_cert_file: 'normalise-limits reads it as key.replace(/-/g, "_") of ssl-cert-file',
   ssl_key_file: 'normalise-limits reads it as key.replace(/-/g, "_") of ssl-key-file',
   result_mime_type: 'accepted for flAPI compatibility: MCP tool results are always JSON text',
+  'result-mime-type': 'flAPI\'s spelling of result_mime_type, accepted likewise',
 };
 
 interface Read { key: string; at: string }
