@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from './version.js';
 
 /**
@@ -9,9 +9,15 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command('flapi')
     .description('Compile YAML endpoint configs and Mustache SQL templates into a fast, safe REST API served from DuckDB.')
-    .version(VERSION)
+    .version(VERSION, '-V, --version', 'print the version (also -v)')
+    .addOption(new Option('-v', 'print the version').hideHelp())
     .showHelpAfterError()
     .exitOverride();
+  // Commander gives the version flag one short form; many tools answer -v too.
+  program.on('option:v', () => {
+    process.stdout.write(`${VERSION}\n`);
+    throw new CommanderError(0, 'commander.version', VERSION);
+  });
 
   const run = (load: () => Promise<{ run: (...args: never[]) => Promise<number> }>) =>
     async (...args: unknown[]) => {

@@ -62,9 +62,25 @@ describe('flapi test', () => {
     const updated = flapi('test', dir, '--update');
     assert.equal(updated.code, 0, updated.out);
     assert.match(updated.out, /updated the expected rows of 1 case/);
+    assert.match(updated.out, /✓ every person from the CSV fixture/, 'the report is of the run after the update');
+    assert.match(updated.out, /^4 passed, 0 failed$/m);
     assert.match(readFileSync(file, 'utf8'), /\{ id: 3, name: Edsger, city: Rotterdam \}/);
     const rerun = flapi('test', dir);
     assert.equal(rerun.code, 0, rerun.out);
+  });
+
+  it('--update still fails, and reports after updating, while a case it cannot fix fails', () => {
+    const dir = copyProject();
+    const people = join(dir, 'tests/people.test.yaml');
+    writeFileSync(people, readFileSync(people, 'utf8').replace('{ id: 3, name: Edsger, city: Rotterdam }', '{ id: 3, name: Someone, city: Else }'));
+    const inline = join(dir, 'tests/inline.test.yaml');
+    writeFileSync(inline, `${readFileSync(inline, 'utf8')}  - name: a status that will not come\n    endpoint: /people\n    expect: { status: 404 }\n`);
+    const updated = flapi('test', dir, '-u');
+    assert.equal(updated.code, 1, updated.out);
+    assert.match(updated.out, /updated the expected rows of 1 case/);
+    assert.match(updated.out, /✓ every person from the CSV fixture/);
+    assert.match(updated.out, /✗ a status that will not come/);
+    assert.match(updated.out, /^4 passed, 1 failed$/m);
   });
 
   it('reports a malformed test file with its line', () => {

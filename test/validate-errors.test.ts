@@ -14,11 +14,20 @@ interface Case {
   column?: number;
   severity?: 'error' | 'warning';
   message: string;
+  /** The only diagnostic of the file: the mistake is reported once. */
+  only?: boolean;
 }
 
 /** One broken project per folder: the diagnostic it must produce, where. */
 const CASES: Case[] = [
-  { name: 'yaml-syntax', file: 'sqls/item.yaml', line: 5, message: 'YAML syntax error' },
+  { name: 'yaml-syntax', file: 'sqls/item.yaml', line: 5, column: 4, only: true,
+    message: '`field-in` starts at column 4, which lines up with no key above it; start it at column 5 to keep it beside `field-name` (line 4), or at column 1 to put it beside `request` (line 3)' },
+  { name: 'yaml-indentation', file: 'sqls/item.yaml', line: 10, column: 11, only: true,
+    message: '`min` is indented deeper than `type` on line 9, which already has a value; start it at column 9, like `type`' },
+  { name: 'yaml-key-after-value', file: 'sqls/item.yaml', line: 3, column: 3, only: true,
+    message: '`connection` is indented deeper than `template-source` on line 2, which already has a value; start it at column 1' },
+  { name: 'misplaced-key', file: 'sqls/item.yaml', line: 7, column: 1, only: true,
+    message: '`validators` does not belong at the top level, where it would be ignored; it belongs in each item of `request`' },
   { name: 'schema-type', file: 'flapi.yaml', line: 9, column: 12, message: '`http-port` must be of type integer' },
   { name: 'template-missing', file: 'sqls/item.yaml', line: 2, column: 18, message: 'template file sqls/missing.sql not found' },
   { name: 'unknown-connection', file: 'sqls/item.yaml', line: 3, column: 14, message: "unknown connection `warehouse` (known connections: db); add it under `connections:`" },
@@ -56,6 +65,7 @@ for (const c of CASES) {
     assert.equal(found.severity, severity);
     assert.equal(found.line, c.line);
     if (c.column !== undefined) assert.equal(found.column, c.column);
+    if (c.only) assert.deepEqual(report.diagnostics.filter((d) => resolve(d.file) === expectedFile), [found], 'reported once');
   });
 }
 

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { suggestKey } from '../diagnostics/suggest.js';
 import type { YamlDocument } from '../config/yaml-document.js';
 import { readSchema } from './schema-files.js';
+import { describePlace, isPlace, keyPlaces } from './schema-keys.js';
 
 export type SchemaKind = 'flapi' | 'endpoint';
 
@@ -22,12 +23,13 @@ function compiled(): Record<SchemaKind, ValidateFunction> {
 
 /**
  * Checks a file against its JSON Schema. Unknown keys are warnings with a suggestion
- * (flAPI ignores them, so a typo silently does nothing); everything else is an error.
+ * (flAPI ignores them, so a typo silently does nothing), unless the key is known in another
+ * place of the file; everything else is an error.
  */
 export function schemaCheck(doc: YamlDocument, kind: SchemaKind): Diagnostic[] {
   const validate = compiled()[kind];
   if (validate(doc.data)) return [];
-  return (validate.errors ?? []).filter(relevant).map((e) => toDiagnostic(doc, e));
+  return (validate.errors ?? []).filter(relevant).map((e) => toDiagnostic(doc, e, kind));
 }
 
 /** `if`/`anyOf` wrappers repeat what their branches already said. */
@@ -35,7 +37,7 @@ function relevant(error: ErrorObject): boolean {
   return !['if', 'anyOf', 'oneOf', 'then'].includes(error.keyword);
 }
 
-function toDiagnostic(doc: YamlDocument, error: ErrorObject): Diagnostic {
+function toDiagnostic(doc: YamlDocument, error: ErrorObject, kind: SchemaKind): Diagnostic {
   const path = error.instancePath.split('/').slice(1).map(unescape);
   const where = path.length > 0 ? `\`${path.join('.')}\`` : 'the top level';
   const params = error.params as Record<string, unknown>;
@@ -43,6 +45,14 @@ function toDiagnostic(doc: YamlDocument, error: ErrorObject): Diagnostic {
     case 'additionalProperty':
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
+      const elsewhere = (keyPlaces(`${kind}.schema.json`).get(key) ?? []).filter((p) => !isPlace(p.parent, path));
+      if (elsewhere.length > 0) {
+        // A known key in the wrong mapping is not a typo to ignore: what it configures would silently not apply.
+        const places = elsewhere.slice(0, 3).map((p) => describePlace(p.parent));
+        return { severity: 'error', ...doc.locate([...path, key], 'key'), code: 'misplaced-key',
+          message: `\`${key}\` does not belong ${path.length > 0 ? `in ${where}` : 'at the top level'}, where it would be ignored; ` +
+            `it belongs ${places.join(', or ')}: move it there (check its indentation)` };
+      }
       const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const suggestion = suggestKey(key, known);
       const hint = suggestion ? `did you mean \`${suggestion}\`?` : `known keys here: ${known.join(', ')}`;

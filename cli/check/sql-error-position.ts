@@ -49,3 +49,18 @@ export function templatePositionAtOffset(renderedSql: string, offset: number, te
   const at = token ? (template.split('\n')[line - 1] ?? '').indexOf(token) : -1;
   return { line, column: at >= 0 ? at + 1 : 1 };
 }
+
+/**
+ * A database error in one line for a diagnostic, keeping the database's own hints
+ * (DuckDB's `Candidate bindings: "unit_price"`, `Did you mean "items"?`) and leaving out
+ * the `LINE n:` excerpt and caret, whose position the diagnostic already gives.
+ */
+export function sqlErrorSummary(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const lines: string[] = [];
+  for (const line of text.split('\n')) {
+    if (/^LINE \d+:/.test(line)) break;
+    if (line.trim() !== '') lines.push(line.trim());
+  }
+  return lines.join(' ') || text.trim();
+}

@@ -1,7 +1,8 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import { packageRoot } from '../config/package-root.js';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { packageName, packageRoot } from '../config/package-root.js';
+import { ownCommand, shellWord } from './own-command.js';
 
 export interface InitOptions {
   force?: boolean;
@@ -18,8 +19,10 @@ export async function run(dir: string | undefined, options: InitOptions = {}): P
     return 1;
   }
   const written = scaffold(target);
+  const flapi = ownCommand();
+  const where = shellWord(dir ?? '.');
   process.stdout.write(`Created a flapi project in ${target}:\n${written.map((f) => `  ${f}\n`).join('')}\n` +
-    `Next:\n  flapi validate ${dir ?? '.'}\n  flapi test ${dir ?? '.'}\n  flapi dev ${dir ?? '.'}\n`);
+    `Next:\n  ${flapi} validate ${where}\n  ${flapi} test ${where}\n  ${flapi} dev ${where}\n`);
   return 0;
 }
 
@@ -47,13 +50,23 @@ export function scaffold(target: string): string[] {
 }
 
 /**
- * Where editors find the schemas: the project's own flapi dependency when it has one
- * (portable across machines), else this installation's absolute path.
+ * Where editors find the schemas, relative to the file so the project can move between
+ * machines: the package's `schemas/` under the nearest node_modules that holds it (a
+ * devDependency of this project or of a folder above it), or this package's own folder when
+ * the project is inside it. Otherwise the project's own node_modules, where
+ * `npm install -D <package>` puts them (docs/configuration.md, "Editor support").
  */
 function schemaReference(project: string, fileDir: string): string {
-  const local = join(project, 'node_modules', 'flapi', 'schemas');
-  if (existsSync(local)) return relative(fileDir, local) || '.';
-  return join(packageRoot(), 'schemas');
+  const name = packageName();
+  const own = packageRoot();
+  let found: string | undefined;
+  for (let dir = project; found === undefined; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name, 'schemas');
+    if (existsSync(candidate)) found = candidate;
+    else if (dir === own) found = join(own, 'schemas');
+    if (dirname(dir) === dir) break;
+  }
+  return relative(fileDir, found ?? join(project, 'node_modules', name, 'schemas')).split(sep).join('/');
 }
 
 /** airports.csv from the vega-datasets dependency, wherever the package manager put it. */

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,4 +10,9 @@ export function packageRoot(): string {
     dir = dirname(dir);
   }
   throw new Error('flapi: cannot find the package folder (schemas/ is missing from the installation)');
+}
+
+/** The installed package's npm name, which is also its folder name under node_modules. */
+export function packageName(root = packageRoot()): string {
+  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string }).name;
 }

@@ -19,6 +19,12 @@ export interface SubstituteContext {
 
 const ENV_TAG = /\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 const INCLUDE_TAG = /\{\{include(?::([^\s}]+))?\s+from\s+(.+?)(?:\s+if\s+([^}]+?))?\s*\}\}/;
+/**
+ * `"{{include ...}}":` — the directive written as a quoted key with no value, which is valid
+ * YAML, so an editor validating the file against the schema (whose patternProperties allow
+ * such keys) sees no syntax error. It is spliced exactly like the bare directive.
+ */
+const QUOTED_INCLUDE = /^(\s*)(["'])(\{\{include[^}]*\}\})\2\s*:\s*(#.*)?$/;
 
 export function substituteFile(file: string, context: SubstituteContext, stack: string[] = []): SourceText | undefined {
   context.files.add(file);
@@ -45,7 +51,8 @@ export function substituteText(file: string, text: string, context: SubstituteCo
       origins.push(here);
       return;
     }
-    const line = substituteEnv(raw, file, lineNo, context);
+    const quoted = QUOTED_INCLUDE.exec(raw);
+    const line = substituteEnv(quoted ? `${quoted[1]}${quoted[3]}` : raw, file, lineNo, context);
     const match = INCLUDE_TAG.exec(line);
     if (!match) {
       out.push(line);

@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from 'yaml';
 import type { Diagnostic, SourcePosition } from '../diagnostics/diagnostic.js';
 import { originOf, type SourceText } from './source-text.js';
+import { explainYamlErrors } from './yaml-syntax-errors.js';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -16,12 +17,8 @@ export class YamlDocument {
 
   constructor(readonly file: string, readonly source: SourceText) {
     this.doc = parseDocument(source.text, { lineCounter: this.lineCounter, uniqueKeys: true, prettyErrors: false });
-    for (const e of this.doc.errors) {
-      const at = this.position(e.pos[0]);
-      this.parseDiagnostics.push({
-        severity: 'error', ...at, code: 'yaml-syntax',
-        message: `YAML syntax error: ${e.message.split('\n')[0]}; fix the indentation or quoting here`,
-      });
+    for (const e of explainYamlErrors(source.text, this.doc.errors, (offset) => this.position(offset))) {
+      this.parseDiagnostics.push({ severity: 'error', ...this.position(e.offset), code: e.code, message: e.message });
     }
     for (const w of this.doc.warnings) {
       this.parseDiagnostics.push({ severity: 'warning', ...this.position(w.pos[0]), code: 'yaml-warning', message: w.message.split('\n')[0]! });

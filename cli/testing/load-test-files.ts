@@ -5,12 +5,17 @@ import type { Diagnostic } from '../diagnostics/index.js';
 import { findTestFiles } from './find-test-files.js';
 import type { Expectation, Fixture, TestCase, TestFile } from './test-case.js';
 
+export interface LoadedTestFiles {
+  files: TestFile[];
+  diagnostics: Diagnostic[];
+}
+
 /**
  * Read every test file of a project: `tests/**\/*.test.yaml` and `*.test.yaml` beside
  * the endpoint files. A malformed file becomes diagnostics with file and line, so one
  * typo does not hide the other files' results.
  */
-export async function loadTestFiles(root: string): Promise<{ files: TestFile[]; diagnostics: Diagnostic[] }> {
+export async function loadTestFiles(root: string): Promise<LoadedTestFiles> {
   const files: TestFile[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const path of await findTestFiles(root)) {

@@ -1,5 +1,5 @@
 import inject from 'light-my-request';
-import type { TestCase, CaseOutcome } from './test-case.js';
+import { expectedStatus, type TestCase, type CaseOutcome } from './test-case.js';
 import { diffRows, missingRows, show, type Row } from './compare-rows.js';
 
 /** A request handler in Node's (req, res) shape, e.g. a Koa app's `callback()`. */
@@ -41,9 +41,9 @@ async function runCase(listener: RequestListener, testCase: TestCase): Promise<C
     failures.push(`response is not JSON (${response.headers['content-type'] ?? 'no content type'}): ${response.payload.slice(0, 200)}`);
   }
   const expect = testCase.expect;
-  const expectedStatus = expect.status ?? (expect.errors ? 400 : 200);
-  if (response.statusCode !== expectedStatus) {
-    failures.push(`status: expected ${expectedStatus}, got ${response.statusCode} ${show(body)}`);
+  const status = expectedStatus(expect);
+  if (response.statusCode !== status) {
+    failures.push(`status: expected ${status}, got ${response.statusCode} ${show(body)}`);
   }
   const rows = rowsOf(body);
   if (expect.rows) {
@@ -66,7 +66,7 @@ async function runCase(listener: RequestListener, testCase: TestCase): Promise<C
     if (absent.length > 0) failures.push(`errors: expected fields ${absent.join(', ')} among [${fields.join(', ')}]`);
   }
   const ms = performance.now() - started;
-  return failures.length === 0 ? { case: testCase, status: 'passed', ms } : { case: testCase, status: 'failed', ms, failures, actualRows: rows };
+  return failures.length === 0 ? { case: testCase, status: 'passed', ms } : { case: testCase, status: 'failed', ms, failures, actualStatus: response.statusCode, actualRows: rows };
 }
 
 /** Rows of a read: the array itself, or `data` of a paginated envelope. */

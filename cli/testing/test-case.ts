@@ -46,4 +46,9 @@ export interface TestFile {
 
 export type CaseOutcome =
   | { case: TestCase; status: 'passed'; ms: number }
-  | { case: TestCase; status: 'failed'; ms: number; failures: string[]; actualRows?: Record<string, unknown>[] };
+  | { case: TestCase; status: 'failed'; ms: number; failures: string[]; actualStatus?: number; actualRows?: Record<string, unknown>[] };
+
+/** The status a case expects: as written, else 400 when it names `errors`, else 200. */
+export function expectedStatus(expect: Expectation): number {
+  return expect.status ?? (expect.errors ? 400 : 200);
+}

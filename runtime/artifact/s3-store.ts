@@ -22,6 +22,9 @@ export class S3Store implements ArtifactStore {
   constructor(location: ArtifactLocation & { kind: 's3' }, settings: ResolvedArtifactSettings) {
     this.location = location;
     this.endpoint = settings.endpoint;
+    // Node 20 is a supported line (README, "Node.js versions"); the SDK's notice that its
+    // releases from 2027 need Node 22 is suppressible by this variable, as AWS documents.
+    if (process.versions.node.startsWith('20.')) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.client = new S3Client({
       region: settings.region ?? 'us-east-1',
       ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint } : {}),

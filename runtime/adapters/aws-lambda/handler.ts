@@ -65,7 +65,7 @@ async function dispatch(ready: Ready, event: LambdaHttpEvent, context: LambdaCon
   const request = eventRequest(event, context);
   const https = request.headers['x-forwarded-proto']?.split(',')[0]?.trim().toLowerCase() === 'https';
   const response = await inject(https ? ready.secureListener : ready.listener, {
-    method: request.method,
+    method: request.method as 'GET',
     url: request.url,
     headers: request.headers,
     ...(request.body !== undefined ? { payload: request.body } : {}),
