@@ -8,6 +8,7 @@ import Koa from 'koa';
 import { Router } from '@koa/router';
 import { openDatabase, whitelistedEnv, type Database } from '../db/index.js';
 import type { Manifest } from '../manifest.js';
+import { accessLog } from './access-log.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { endpointContext } from './endpoint-context.js';
 import { createEndpointHandler } from './endpoint-handler.js';
@@ -120,6 +121,7 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     // Order matters: ids and timing wrap everything; security runs before anything that answers
     // (metrics, docs, MCP, the response cache, the routes); the cache sits in front of the routes.
     app.use(requestIdMiddleware);
+    app.use(accessLog(logger));
     app.use(requestMetrics(metrics));
     app.use(errorMiddleware(logger));
     app.use(securityHeaders({ hsts: manifest.server.enforceHttps || manifest.server.tls !== undefined }));
