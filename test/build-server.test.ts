@@ -61,8 +61,8 @@ interface Answer {
 async function ask(base: string, request: { path: string; accept?: string }): Promise<Answer> {
   const res = await fetch(base + request.path, request.accept ? { headers: { accept: request.accept } } : {});
   const body = Buffer.from(await res.arrayBuffer());
-  // The OpenAPI document names the server it was fetched from: the port differs by design.
-  const text = request.path === '/openapi.json' || request.path === '/doc.yaml' ? Buffer.from(body.toString('utf8').split(base).join('<server>')) : body;
+  // The OpenAPI document and the docs page name the server they were fetched from: the port differs by design.
+  const text = ['/openapi.json', '/doc.yaml', '/docs'].includes(request.path) ? Buffer.from(body.toString('utf8').split(base).join('<server>')) : body;
   return { status: res.status, type: res.headers.get('content-type'), body: text };
 }
 
