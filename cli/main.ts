@@ -52,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --out <dir>', 'output folder (new, empty, or an earlier build)')
     .option('-c, --config <file>', 'path to flapi.yaml')
     .option('--no-data', 'do not copy the data files connections point to (they keep their absolute paths)')
+    .option('--no-lockfile', 'do not run npm to write package-lock.json (the Dockerfile\'s npm ci needs one)')
     .action(run(() => import('./commands/build.js')));
 
   program
