@@ -58,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --out <dir>', 'output folder (new, empty, or an earlier build)')
     .option('-c, --config <file>', 'path to flapi.yaml')
     .option('--no-data', 'do not copy the data files connections point to (they keep their absolute paths)')
+    .option('--no-lockfile', 'do not run npm to write package-lock.json (the Dockerfile\'s npm ci needs one)')
     .action(run(() => import('./commands/build.js')));
 
   program
@@ -68,6 +69,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-p, --port <port>', 'port to listen on (default: FLAPI_PORT, http-port, 8080)')
     .option('-H, --host <host>', 'host to bind (default: FLAPI_HOST, http-host, 127.0.0.1)')
     .option('--no-watch', 'serve without reloading on change')
+    .option('--log-level <level>', 'debug, info, warn (or warning) or error (default: FLAPI_LOG_LEVEL, info)')
     .action(run(() => import('./commands/dev.js')));
 
   const cache = program.command('cache').description('inspect and refresh caches of a running server');

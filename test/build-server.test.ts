@@ -1,13 +1,15 @@
 /**
- * The built project, tried as a user would: `flapi build examples/flights --out OUT`,
- * `npm install`, `npm run build`, `tsc --noEmit`, start it, and require the same answers
- * as `flapi dev` on the same project (status, body bytes, content type). The typed client
- * compiles against OUT's types and fetches rows; the generated Lambda handler answers
- * API Gateway events with the same bodies. One npm install serves every check.
+ * The built project, tried as a user would: `flapi build examples/flights --out OUT`
+ * (which writes package-lock.json), `npm ci`, `npm run build`, `tsc --noEmit`, start it,
+ * and require the same answers as `flapi dev` on the same project (status, body bytes,
+ * content type). Only the packages the project's features use are installed. The typed
+ * client compiles against OUT's types and fetches rows, also as the standalone package
+ * in `client/`; the generated Lambda handler answers API Gateway events with the same
+ * bodies. One npm install serves every check.
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -61,8 +63,8 @@ interface Answer {
 async function ask(base: string, request: { path: string; accept?: string }): Promise<Answer> {
   const res = await fetch(base + request.path, request.accept ? { headers: { accept: request.accept } } : {});
   const body = Buffer.from(await res.arrayBuffer());
-  // The OpenAPI document names the server it was fetched from: the port differs by design.
-  const text = request.path === '/openapi.json' || request.path === '/doc.yaml' ? Buffer.from(body.toString('utf8').split(base).join('<server>')) : body;
+  // The OpenAPI document and the docs page name the server they were fetched from: the port differs by design.
+  const text = ['/openapi.json', '/doc.yaml', '/docs'].includes(request.path) ? Buffer.from(body.toString('utf8').split(base).join('<server>')) : body;
   return { status: res.status, type: res.headers.get('content-type'), body: text };
 }
 
@@ -136,8 +138,10 @@ describe('flapi build: the built flights server', { timeout: 240_000 }, () => {
     out = join(work, 'out');
     const build = await run(process.execPath, [join(repo, 'bin', 'flapi.js'), 'build', flights, '--out', out], { cwd: work });
     assert.match(build.stdout, /built 7 endpoints/);
+    assert.match(build.stdout, /\n {2}npm ci\n/, 'the lockfile was written, so the next step is npm ci');
+    assert.ok(existsSync(join(out, 'package-lock.json')));
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    await run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: out, timeout: 180_000 });
+    await run(npm, ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: out, timeout: 180_000 });
     await run(npm, ['run', 'build'], { cwd: out });
     dev = await startDevSession({ dir: flights, port: '0', watch: false, env: {}, logger: silentLogger, out: () => {}, err: () => {} });
     built = await startBuilt(out);
@@ -151,6 +155,28 @@ describe('flapi build: the built flights server', { timeout: 240_000 }, () => {
     }
     await dev?.close();
     if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('installs no SDK or driver of a feature the project does not use', () => {
+    for (const unused of ['@aws-sdk/client-s3', '@google-cloud/storage', 'pg', 'pg-copy-streams', 'ioredis']) {
+      assert.equal(existsSync(join(out, 'node_modules', unused)), false, `${unused} is installed`);
+    }
+    // jose is not asked for (no JWT auth), though the MCP SDK brings it along.
+    const pkg = JSON.parse(readFileSync(join(out, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    assert.equal(pkg.dependencies['jose'], undefined);
+    // Used by flights: DuckDB, and MCP (mcp.enabled).
+    assert.ok(existsSync(join(out, 'node_modules', '@duckdb', 'node-api')));
+    assert.ok(existsSync(join(out, 'node_modules', '@modelcontextprotocol', 'sdk')));
+  });
+
+  it('names the package to install when the environment asks for a left-out feature', async () => {
+    const started = await run(process.execPath, ['dist/server.js'], {
+      cwd: out,
+      env: { ...process.env, PORT: '0', FLAPI_HOST: '127.0.0.1', FLAPI_DATABASE: 's3://bucket/flights.duckdb' },
+      timeout: 60_000,
+    }).then(() => undefined, (err: { code?: number; stderr?: string }) => err);
+    assert.ok(started, 'the server refused to start');
+    assert.match(started.stderr ?? '', /s3:\/\/ artifacts needs the npm package @aws-sdk\/client-s3, which is not installed here.*npm install @aws-sdk\/client-s3/);
   });
 
   it('passes tsc --noEmit in the output folder', async () => {
@@ -191,6 +217,22 @@ describe('flapi build: the built flights server', { timeout: 240_000 }, () => {
       assert.equal(e.body.errors?.[0]?.field, 'id');
       return true;
     });
+  });
+
+  it('has a standalone client package with no dependencies, usable away from the server', async () => {
+    const pkg = JSON.parse(readFileSync(join(out, 'client', 'package.json'), 'utf8')) as { name: string; dependencies?: object; exports: Record<string, { default: string }> };
+    assert.equal(pkg.name, 'flights-client');
+    assert.equal(pkg.dependencies, undefined);
+    // Installed into a front end's node_modules, far from the server's.
+    const app = join(work, 'front-end');
+    const installed = join(app, 'node_modules', 'flights-client');
+    mkdirSync(installed, { recursive: true });
+    cpSync(join(out, 'client', 'package.json'), join(installed, 'package.json'));
+    cpSync(join(out, 'client', 'dist'), join(installed, 'dist'), { recursive: true });
+    writeFileSync(join(app, 'package.json'), '{"type":"module"}');
+    writeFileSync(join(app, 'main.js'), `import { createClient } from 'flights-client';\nconst api = createClient({ baseUrl: process.argv[2] });\nprocess.stdout.write(JSON.stringify(await api.getFlightsById({ id: 3 })));\n`);
+    const answer = await run(process.execPath, ['main.js', built!.url], { cwd: app });
+    assert.deepEqual(JSON.parse(answer.stdout), await (await fetch(`${dev.url}/flights/3`)).json());
   });
 
   it('has a Lambda handler that answers API Gateway events as the server does', async () => {

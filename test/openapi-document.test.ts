@@ -20,6 +20,14 @@ function op(path: string, method: string): JsonSchema {
   return operation;
 }
 
+/** `{ $ref: '#/components/responses/X' }` → the named response. */
+function resolveRef(value: JsonSchema): JsonSchema {
+  const name = String(value.$ref).replace('#/components/responses/', '');
+  const found = doc.components.responses[name];
+  assert.ok(found, `response ${name}`);
+  return found;
+}
+
 function param(operation: JsonSchema, name: string): JsonSchema {
   const found = (operation.parameters as JsonSchema[]).find((p) => p.name === name);
   assert.ok(found, `parameter ${name}`);
@@ -95,7 +103,19 @@ describe('buildOpenApi', () => {
     assert.deepEqual(post.security, [{ bearerAuth: [] }]);
     assert.deepEqual(doc.components.securitySchemes, { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } });
     const responses = post.responses as Record<string, JsonSchema>;
-    assert.deepEqual(Object.keys(responses).sort(), ['200', '400', '401', '403', '500']);
+    assert.deepEqual(Object.keys(responses).sort(), ['200', '400', '401', '403', '413', '415', '500']);
+    assert.deepEqual(Object.keys(op('/flights', 'get').responses as JsonSchema).sort(), ['200', '400', '406', '500']);
+    const error = doc.components.schemas.Error as { properties: Record<string, JsonSchema>; required: string[] };
+    assert.deepEqual(Object.keys(error.properties), ['error', 'request_id']);
+    assert.deepEqual(error.required, ['error']);
+    for (const status of ['401', '403', '413', '415', '500']) {
+      const named = resolveRef(responses[status]!) as { content: Record<string, { schema: JsonSchema }> };
+      assert.deepEqual(named.content['application/json']!.schema, { $ref: '#/components/schemas/Error' }, status);
+    }
+    const timed = sampleManifest();
+    timed.server.requestTimeoutMs = 5000;
+    const timedFlights = buildOpenApi(timed, 'http://localhost:8080').paths['/flights']!['get']!;
+    assert.deepEqual(Object.keys(timedFlights.responses as JsonSchema).sort(), ['200', '400', '406', '500', '503']);
     const badRequest = doc.components.responses.BadRequest as { content: Record<string, { schema: JsonSchema }> };
     assert.deepEqual(badRequest.content['application/json']!.schema, { $ref: '#/components/schemas/ValidationErrors' });
   });

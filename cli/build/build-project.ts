@@ -9,6 +9,7 @@ import { compileProject } from '../compile-project.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { bakedEnvironment } from './baked-environment.js';
 import { generateFiles } from './generate-files.js';
+import { writeLockfile } from './lockfile.js';
 import { portableManifest } from './portable-manifest.js';
 import { VENDOR_DIR, vendoredRuntime } from './vendor-runtime.js';
 
@@ -24,6 +25,12 @@ export interface BuildOptions {
   copyData?: boolean;
   /** The flapi installation whose compiled runtime is vendored (default: this one). */
   runtimeRoot?: string;
+  /**
+   * Write `package-lock.json` with npm (needs the registry or npm's cache; default false
+   * here, true for `flapi build`). A failure is a warning: `npm install` in the output
+   * creates the lock too.
+   */
+  lockfile?: boolean;
 }
 
 export interface BuildResult {
@@ -107,6 +114,12 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     const target = join(out, copy.to);
     if (statSync(copy.from).isDirectory()) cpSync(copy.from, target, { recursive: true });
     else copyInto(copy.from, target);
+  }
+  if (options.lockfile === true) {
+    const lock = await writeLockfile(out);
+    if (!lock.ok) {
+      portable.warnings.push(`could not write package-lock.json (npm: ${lock.error}); run \`npm install --package-lock-only\` in ${out} before \`docker build\`, whose \`npm ci\` needs it`);
+    }
   }
   return result(true, { warnings: portable.warnings, files, dataCopies: portable.copies, durationMs: performance.now() - started });
 }

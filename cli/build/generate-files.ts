@@ -5,11 +5,13 @@
 import type { EndpointSpec, Manifest } from '../../runtime/manifest.js';
 import { buildOpenApi } from '../../runtime/openapi/index.js';
 import { clientFile, type ClientEndpoint } from './client-file.js';
+import { clientPackageJson, clientPackageName, clientTsconfigJson } from './client-package.js';
 import { clientFunctionNames, endpointFileNames, pascalCase } from './code-names.js';
 import { dockerfile, dockerignore, gitignore } from './dockerfile.js';
 import { endpointFile } from './endpoint-file.js';
 import { endpointsIndexFile } from './endpoints-index-file.js';
 import { lambdaFile } from './lambda-file.js';
+import { projectDependencies } from './optional-packages.js';
 import { packageJson, packageJsonName, tsconfigJson } from './package-json.js';
 import { templateDirs } from './portable-manifest.js';
 import { readmeFile } from './readme-file.js';
@@ -20,7 +22,7 @@ import { VENDOR_DIR, vendorPackageJson, type VendoredRuntime } from './vendor-ru
 
 export interface GenerateInput {
   manifest: Manifest;
-  runtime: Pick<VendoredRuntime, 'dependencies' | 'typeDependencies' | 'version'>;
+  runtime: Pick<VendoredRuntime, 'dependencies' | 'typeDependencies' | 'version' | 'nodeEngines'>;
   hasData: boolean;
 }
 
@@ -66,12 +68,24 @@ export function generateFiles(input: GenerateInput): Map<string, string> {
   const templates = templateFiles(manifest.endpoints);
   for (const [path, sql] of templates) files.set(path, sql.endsWith('\n') ? sql : `${sql}\n`);
 
-  files.set('package.json', packageJson({ projectName, description: manifest.project.description, runtime: input.runtime }));
+  const { dependencies, omitted } = projectDependencies(input.runtime.dependencies, manifest);
+  files.set('package.json', packageJson({ projectName, description: manifest.project.description, runtime: input.runtime, dependencies }));
+  files.set('client/package.json', clientPackageJson(packageName, projectName));
+  files.set('client/tsconfig.json', clientTsconfigJson());
   files.set('tsconfig.json', tsconfigJson());
   files.set('Dockerfile', dockerfile({ projectName, packageName, port: manifest.server.port || 8080, hasData: input.hasData }));
   files.set('.dockerignore', dockerignore());
   files.set('.gitignore', gitignore());
-  files.set('README.md', readmeFile(manifest, packageName, endpoints, templateDirs([...templates.keys()]), input.hasData));
+  files.set('README.md', readmeFile({
+    manifest,
+    packageName,
+    clientPackage: clientPackageName(packageName),
+    endpoints,
+    templateDirs: templateDirs([...templates.keys()]),
+    hasData: input.hasData,
+    nodeEngines: input.runtime.nodeEngines,
+    omitted,
+  }));
   files.set(`${VENDOR_DIR}/package.json`, vendorPackageJson(input.runtime.version));
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
 }

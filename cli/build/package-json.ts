@@ -1,7 +1,8 @@
 /**
- * `package.json` of the built project: the vendored runtime by `file:`, the runtime's
- * own npm dependencies (never the compiler's: no ts-morph, commander or chokidar), and
- * a pinned TypeScript for `npm run build`.
+ * `package.json` of the built project: the vendored runtime by `file:`, those of the
+ * runtime's npm dependencies the project's features use (never the compiler's: no
+ * ts-morph, commander or chokidar; see optional-packages.ts), and a pinned TypeScript
+ * for `npm run build`, which also builds the standalone client in `client/`.
  */
 import { kebabCase } from './code-names.js';
 import { VENDOR_DIR, type VendoredRuntime } from './vendor-runtime.js';
@@ -12,7 +13,9 @@ export const TYPESCRIPT_VERSION = '5.9.3';
 export interface PackageJsonInput {
   projectName: string;
   description?: string;
-  runtime: Pick<VendoredRuntime, 'dependencies' | 'typeDependencies' | 'version'>;
+  runtime: Pick<VendoredRuntime, 'typeDependencies' | 'version' | 'nodeEngines'>;
+  /** npm dependencies besides the runtime itself. */
+  dependencies: Record<string, string>;
 }
 
 export function packageJsonName(projectName: string): string {
@@ -26,20 +29,21 @@ export function packageJson(input: PackageJsonInput): string {
     private: true,
     description: input.description ?? `The ${input.projectName} API, served by flapi.`,
     type: 'module',
-    engines: { node: '>=20.19' },
+    engines: { node: input.runtime.nodeEngines },
     exports: {
       './client': { types: './dist/client.d.ts', default: './dist/client.js' },
       './types': { types: './dist/types.d.ts', default: './dist/types.js' },
       './lambda': { types: './dist/lambda.d.ts', default: './dist/lambda.js' },
     },
     scripts: {
-      build: 'tsc -p tsconfig.json',
+      build: 'tsc -p tsconfig.json && tsc -p client/tsconfig.json',
+      'build:server': 'tsc -p tsconfig.json',
       typecheck: 'tsc -p tsconfig.json --noEmit',
       start: 'node dist/server.js',
     },
     dependencies: {
       '@flapi/runtime': `file:${VENDOR_DIR}`,
-      ...input.runtime.dependencies,
+      ...input.dependencies,
     },
     devDependencies: {
       ...input.runtime.typeDependencies,

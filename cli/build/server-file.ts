@@ -18,13 +18,14 @@ export function serverFile(project: Project, projectName: string): string {
     `Serves ${projectName} over HTTP on the flapi runtime.`,
     '',
     'Environment: PORT or FLAPI_PORT (port), FLAPI_HOST (bind address), FLAPI_DATABASE',
-    '(DuckDB file or artifact URL), FLAPI_LOG_LEVEL. SIGTERM finishes in-flight requests.',
+    '(DuckDB file or artifact URL), FLAPI_LOG_LEVEL (debug, info, warn, error). SIGTERM finishes',
+    'in-flight requests.',
   ].join('\n');
   return tsFile(project, 'src/server.ts', header, [
     {
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: RUNTIME_PACKAGE,
-      namedImports: ['applyEnvironment', 'closeOnSignal', 'loadManifest', 'startServer', 'verifyRoutes'],
+      namedImports: ['applyEnvironment', 'closeOnSignal', 'createJsonLogger', 'loadManifest', 'logLevelFromEnv', 'startServer', 'verifyRoutes'],
     },
     { kind: StructureKind.ImportDeclaration, moduleSpecifier: './endpoints/index.js', namedImports: ['routes'] },
     {
@@ -33,7 +34,8 @@ export function serverFile(project: Project, projectName: string): string {
       declarations: [{ name: 'manifest', initializer: "applyEnvironment(loadManifest(new URL('../manifest.json', import.meta.url)), process.env)" }],
     },
     'verifyRoutes(manifest, routes);',
-    'const server = await startServer(manifest);',
+    '// JSON lines on stderr; FLAPI_LOG_LEVEL is debug, info, warn (or warning) or error, and anything else stops the start.',
+    'const server = await startServer(manifest, { logger: createJsonLogger(logLevelFromEnv(process.env)) });',
     `process.stdout.write(\`${templateText(projectName)}: \${routes.length} endpoints at \${server.url}\\n\`);`,
     'await closeOnSignal(server);',
   ]);

@@ -21,10 +21,13 @@ export interface VendoredRuntime {
   /** `@types/*` packages the runtime's declarations need to compile against. */
   typeDependencies: Record<string, string>;
   version: string;
+  /** flapi's own `engines.node`: the built project supports what the runtime does. */
+  nodeEngines: string;
 }
 
 interface PackageJson {
   version: string;
+  engines?: { node?: string };
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
 }
@@ -114,7 +117,7 @@ export function vendoredRuntime(root = packageRoot()): VendoredRuntime {
     const version = pkg.devDependencies?.[types] ?? pkg.dependencies?.[types];
     if (version !== undefined) typeDependencies[types] = version;
   }
-  return { files, dependencies: sorted(dependencies), typeDependencies: sorted(typeDependencies), version: pkg.version };
+  return { files, dependencies: sorted(dependencies), typeDependencies: sorted(typeDependencies), version: pkg.version, nodeEngines: pkg.engines?.node ?? '>=20.19' };
 }
 
 /** package.json of the vendored runtime: no dependencies of its own, the project provides them. */

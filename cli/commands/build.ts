@@ -1,4 +1,5 @@
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { buildProject } from '../build/index.js';
 import { formatDiagnostic } from '../diagnostics/index.js';
 
@@ -7,6 +8,8 @@ export interface BuildCommandOptions {
   config?: string;
   /** Commander's `--no-data`. */
   data?: boolean;
+  /** Commander's `--no-lockfile`. */
+  lockfile?: boolean;
 }
 
 /**
@@ -20,7 +23,7 @@ export async function run(dir: string | undefined, options: BuildCommandOptions 
   }
   let result;
   try {
-    result = await buildProject({ dir: dir ?? '.', out: options.out, config: options.config, copyData: options.data !== false });
+    result = await buildProject({ dir: dir ?? '.', out: options.out, config: options.config, copyData: options.data !== false, lockfile: options.lockfile !== false });
   } catch (e) {
     process.stderr.write(`flapi build: ${(e as Error).message}\n`);
     return 2;
@@ -36,7 +39,7 @@ export async function run(dir: string | undefined, options: BuildCommandOptions 
   process.stdout.write(
     `✓ built ${result.endpointCount} endpoint${result.endpointCount === 1 ? '' : 's'} into ${target} in ${Math.round(result.durationMs)} ms\n` +
       `  (${result.files.size} files${result.dataCopies.length > 0 ? `, ${result.dataCopies.length} data file${result.dataCopies.length === 1 ? '' : 's'} copied` : ''})\n\n` +
-      `Next:\n  cd ${target}\n  npm install\n  npm run build\n  npm start\n`,
+      `Next:\n  cd ${target}\n  ${existsSync(join(result.out, 'package-lock.json')) ? 'npm ci' : 'npm install'}\n  npm run build\n  npm start\n`,
   );
   return 0;
 }

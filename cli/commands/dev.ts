@@ -1,3 +1,4 @@
+import { devLogger } from '../dev/dev-logger.js';
 import { startDevSession } from '../dev/dev-session.js';
 
 export interface DevOptions {
@@ -5,6 +6,7 @@ export interface DevOptions {
   port?: string;
   host?: string;
   watch?: boolean;
+  logLevel?: string;
 }
 
 /**
@@ -14,7 +16,8 @@ export interface DevOptions {
 export async function run(dir: string, options: DevOptions): Promise<number> {
   let session;
   try {
-    session = await startDevSession({ dir, ...options });
+    const { logLevel, ...rest } = options;
+    session = await startDevSession({ dir, ...rest, logger: devLogger({ ...(logLevel !== undefined ? { level: logLevel } : {}) }) });
   } catch (e) {
     process.stderr.write(`flapi dev: ${(e as Error).message}\n`);
     return 1;

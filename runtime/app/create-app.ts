@@ -8,6 +8,7 @@ import Koa from 'koa';
 import { Router } from '@koa/router';
 import { openDatabase, whitelistedEnv, type Database } from '../db/index.js';
 import type { Manifest } from '../manifest.js';
+import { accessLog } from './access-log.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { registerConfigServiceRoutes } from './config-service-routes.js';
 import { createEndpointHandler } from './endpoint-handler.js';
@@ -128,6 +129,7 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     // The path is made canonical before anything reads it, so guards and router agree.
     app.use(canonicalPathMiddleware);
     app.use(requestIdMiddleware);
+    app.use(accessLog(logger));
     app.use(requestMetrics(metrics));
     app.use(errorMiddleware(logger));
     app.use(securityHeaders({ hsts: manifest.server.enforceHttps || manifest.server.tls !== undefined }));

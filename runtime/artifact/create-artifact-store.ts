@@ -6,15 +6,16 @@
 import type { ArtifactLocation } from './artifact-location.js';
 import type { ResolvedArtifactSettings } from './artifact-settings.js';
 import type { ArtifactStore } from './artifact-store.js';
+import { importOptional } from '../optional-package.js';
 
 export async function createArtifactStore(location: ArtifactLocation, settings: ResolvedArtifactSettings): Promise<ArtifactStore> {
   switch (location.kind) {
     case 'local':
       return new (await import('./local-store.js')).LocalStore(location);
     case 's3':
-      return new (await import('./s3-store.js')).S3Store(location, settings);
+      return new (await importOptional(() => import('./s3-store.js'), '@aws-sdk/client-s3', 's3:// artifacts')).S3Store(location, settings);
     case 'gs':
-      return new (await import('./gcs-store.js')).GcsStore(location, settings);
+      return new (await importOptional(() => import('./gcs-store.js'), '@google-cloud/storage', 'gs:// artifacts')).GcsStore(location, settings);
     case 'https':
       return new (await import('./https-store.js')).HttpsStore(location);
   }

@@ -20,6 +20,7 @@ import { quoteIdent, versionTableName } from './sql-names.js';
 import { runSelfWritingTemplate, writesItself } from './self-writing-template.js';
 import { highWaterMark, publish, rowCount, tableExists, writeAppend, writeMerge, writeNewVersion, type WriteTarget } from './write-modes.js';
 import { redactText } from '../security/log-redaction.js';
+import { importOptional } from '../optional-package.js';
 
 export interface RefreshOptions {
   /** Rebuild an append or merge cache from scratch instead of adding to it. */
@@ -189,7 +190,8 @@ async function sourceOf(target: CacheTarget, env: Readonly<Record<string, string
   if (target.source === undefined) return duckdbSource;
   if (target.source.type === 'postgres' || target.source.type === 'postgresql') {
     // pg loads with the first PostgreSQL refresh: servers without one start without it.
-    return (await import('./postgres-source.js')).postgresSource(target.source, env);
+    const { postgresSource } = await importOptional(() => import('./postgres-source.js'), 'pg', 'PostgreSQL cache sources');
+    return postgresSource(target.source, env);
   }
   throw new Error(`connection \`${target.source.name}\` has type \`${target.source.type}\`, which flapi cannot refresh from; use postgres, or DuckDB SQL (no type)`);
 }

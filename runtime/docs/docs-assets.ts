@@ -17,6 +17,10 @@ export interface StaticAsset {
 const FILES: Readonly<Record<string, string>> = {
   'index.html': 'text/html; charset=utf-8',
   'docs.js': 'text/javascript; charset=utf-8',
+  'docs-dom.js': 'text/javascript; charset=utf-8',
+  'docs-tables.js': 'text/javascript; charset=utf-8',
+  'docs-auth.js': 'text/javascript; charset=utf-8',
+  'docs-try.js': 'text/javascript; charset=utf-8',
   'docs.css': 'text/css; charset=utf-8',
 };
 

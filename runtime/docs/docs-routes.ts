@@ -7,6 +7,7 @@ import type { Context, Middleware, Next } from 'koa';
 import type { OpenApiDocument } from '../openapi/index.js';
 import { etagMatches, strongEtag } from '../response-cache/etag.js';
 import { docsAssets, type StaticAsset } from './docs-assets.js';
+import { renderDocsHtml } from './docs-html.js';
 
 export interface DocsRoutesOptions {
   /** The current document; called per request so the server URL can follow the request. */
@@ -19,6 +20,7 @@ interface Rendered {
   document: OpenApiDocument;
   json: StaticAsset;
   yaml?: StaticAsset;
+  html?: StaticAsset;
 }
 
 function asset(body: string, type: string): StaticAsset {
@@ -71,20 +73,23 @@ export function docsRoutes(options: DocsRoutesOptions): Middleware {
         return send(ctx, entry.yaml, 'no-cache');
       }
       case '/docs':
-      case '/doc':
+      case '/doc': {
         ctx.set('Content-Security-Policy', CSP);
         ctx.set('Referrer-Policy', 'no-referrer');
-        return send(ctx, docsAssets().get('index.html')!, 'no-cache');
+        const entry = renderedFor(ctx);
+        entry.html ??= asset(renderDocsHtml(docsAssets().get('index.html')!.body.toString('utf8'), entry.document), 'text/html; charset=utf-8');
+        return send(ctx, entry.html, 'no-cache');
+      }
       case '/docs/':
       case '/doc/':
         ctx.redirect('/docs');
         return;
-      case '/docs/docs.js':
-        return send(ctx, docsAssets().get('docs.js')!, 'public, max-age=300');
-      case '/docs/docs.css':
-        return send(ctx, docsAssets().get('docs.css')!, 'public, max-age=300');
-      default:
-        return next();
+      default: {
+        // The page's scripts and stylesheet; the template itself is only served rendered.
+        const name = ctx.path.startsWith('/docs/') ? ctx.path.slice('/docs/'.length) : '';
+        const file = name !== 'index.html' ? docsAssets().get(name) : undefined;
+        return file ? send(ctx, file, 'public, max-age=300') : next();
+      }
     }
   };
 }

@@ -165,8 +165,14 @@ function operation(endpoint: EndpointSpec, manifest: Manifest, rowName: string, 
     responses['401'] = response('Unauthorized');
     responses['403'] = response('Forbidden');
   }
+  if (body) {
+    responses['413'] = response('PayloadTooLarge');
+    responses['415'] = response('UnsupportedMediaType');
+  }
   if ((endpoint.rateLimit ?? manifest.rateLimit)?.enabled) responses['429'] = response('TooManyRequests');
   responses['500'] = response('ServerError');
+  // A query cut off by the request timeout, or an identity provider that cannot be reached.
+  if (manifest.server.requestTimeoutMs > 0 || auth?.type === 'oidc') responses['503'] = response('Unavailable');
   op.responses = responses;
   return op;
 }
@@ -183,7 +189,14 @@ export function buildOpenApi(manifest: Manifest, serverUrl: string): OpenApiDocu
       properties: { errors: { type: 'array', items: ref('FieldError') } },
       required: ['errors'],
     },
-    Error: { type: 'object', properties: { error: { type: 'string' }, request_id: { type: 'string' } }, required: ['error'] },
+    Error: {
+      type: 'object',
+      properties: {
+        error: { type: 'string', description: 'What went wrong, in words.' },
+        request_id: { type: 'string', description: 'Present on server errors: find it in the server log.' },
+      },
+      required: ['error'],
+    },
     Page: {
       type: 'object',
       properties: {
@@ -224,7 +237,13 @@ export function buildOpenApi(manifest: Manifest, serverUrl: string): OpenApiDocu
           ...errorResponse('Rate limit exceeded.'),
           headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
         },
+        PayloadTooLarge: errorResponse('The body is larger than the server accepts (limits.max-body-size).'),
+        UnsupportedMediaType: errorResponse('The body is not application/json.'),
         ServerError: errorResponse('Internal error; the request id leads to the server log.'),
+        Unavailable: {
+          ...errorResponse('The query ran past the request timeout, or authentication is unavailable; try again.'),
+          headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
+        },
       },
     },
   };

@@ -10,6 +10,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { RateLimitHit, RateLimitStore } from './rate-limit-store.js';
+import { importOptional } from '../optional-package.js';
 
 const HIT_SCRIPT = `
 local count = redis.call('INCR', KEYS[1])
@@ -39,7 +40,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   constructor(options: RedisStoreOptions) {
     this.prefix = options.prefix ?? 'flapi:rl:';
     this.onError = options.onError ?? (() => {});
-    this.redis = import('ioredis').then(({ Redis: Client }) => {
+    this.redis = importOptional(() => import('ioredis'), 'ioredis', 'a Redis rate-limit store').then(({ Redis: Client }) => {
       const redis = new Client(options.url, {
         lazyConnect: false,
         enableOfflineQueue: true,
