@@ -33,7 +33,7 @@ test('a misspelt table keeps "Did you mean"; a message without hints stays one l
   assert.equal(sqlErrorSummary('plain text'), 'plain text');
 });
 
-test('flapi validate shows the hint in the dry-run diagnostic', { todo: 'cli/check/dry-run.ts builds the message with firstLine(err); sqlErrorSummary(err) keeps the hint' }, async () => {
+test('flapi validate shows the hint in the dry-run diagnostic', async () => {
   const { validate } = await import('../cli/commands/validate.js');
   let out = '';
   const io = { stdout: (t: string) => { out += t; }, stderr: (t: string) => { out += t; } };

@@ -8,7 +8,7 @@ import type { ColumnSpec } from '../../runtime/manifest.js';
 import { renderTemplate, type BoundValue, type CompiledTemplate, type TemplateContext } from '../../runtime/template/index.js';
 import type { DryRunContext } from './dry-run-input.js';
 import { describeColumns } from './describe-columns.js';
-import { templatePositionOf } from './sql-error-position.js';
+import { sqlErrorSummary, templatePositionOf } from './sql-error-position.js';
 
 export function renderFailed(input: DryRunContext, file: string, err: unknown): void {
   input.diagnostics.push({ severity: 'error', file, line: 1, column: 1, code: 'template-render',
@@ -50,7 +50,7 @@ export async function prepareRendered(
       return false;
     }
     input.diagnostics.push({ severity: 'error', file, ...at, code: 'sql',
-      message: `SQL error in dry-run: ${firstLine(err)}; fix the template (rendered with defaults, examples or placeholder values)` });
+      message: `SQL error in dry-run: ${sqlErrorSummary(err)}; fix the template (rendered with defaults, examples or placeholder values)` });
     return false;
   }
 }
