@@ -111,9 +111,9 @@ describe('access log', () => {
     const [miss, hit] = accessLines();
     assert.ok(miss && hit, JSON.stringify(log.lines));
     assert.equal(miss.level, 'info');
-    assert.deepEqual({ ...miss.fields, ms: 0 }, { method: 'GET', path: '/flights', status: 200, ms: 0, cache: 'miss', request_id: 'req-one' });
+    assert.deepEqual({ ...miss.fields, ms: 0 }, { method: 'GET', path: '/flights', status: 200, ms: 0, rows: 3, cache: 'miss', request_id: 'req-one' });
     assert.equal(typeof miss.fields['ms'], 'number');
-    assert.match(miss.message, /^GET \/flights 200 [\d.]+ms cache=miss$/);
+    assert.match(miss.message, /^GET \/flights 200 [\d.]+ms rows=3 cache=miss$/);
     assert.equal(hit.fields['cache'], 'hit');
     assert.equal(hit.fields['request_id'], second.headers.get('x-request-id'));
   });
@@ -124,7 +124,8 @@ describe('access log', () => {
     await settle(1);
     const [line] = accessLines();
     assert.equal(line?.fields['status'], 404);
-    assert.equal(line?.fields['cache'], 'miss');
+    // No endpoint answered, so the response cache was never asked: no hit, no miss.
+    assert.equal(line?.fields['cache'], undefined);
   });
 });
 

@@ -62,7 +62,8 @@ function keysRead(): Read[] {
         const init = Node.isVariableDeclaration(parent) ? parent.getInitializer() : undefined;
         if (init && isYamlMap(init)) {
           for (const element of n.getElements()) {
-            if (!element.getDotDotDotToken()) reads.push({ key: (element.getPropertyNameNode() ?? element.getNameNode()).getText(), at: at(element) });
+            // A quoted property name (`'external-access': access`) is the key without its quotes.
+            if (!element.getDotDotDotToken()) reads.push({ key: (element.getPropertyNameNode() ?? element.getNameNode()).getText().replace(/^(['"])(.*)\1$/, '$2'), at: at(element) });
           }
         }
       }

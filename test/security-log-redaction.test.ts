@@ -54,7 +54,6 @@ describe('log redaction', () => {
 describe('a huge value refused by DuckDB', () => {
   let server: HttpServerHandle;
   const lines: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
   before(async () => {
     const m = manifest([
       endpoint({
@@ -65,16 +64,12 @@ describe('a huge value refused by DuckDB', () => {
       }),
     ]);
     m.server.bodyLimit = 4 * SIZE;
-    // The real logger, so redaction runs on what it writes.
-    process.stderr.write = ((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    }) as typeof process.stderr.write;
-    server = await startServer(m, { port: 0, logger: createJsonLogger('info') });
+    // The real logger, so redaction runs on what it writes; its lines land here instead of stderr.
+    const destination = { write: (chunk: string) => void lines.push(chunk) };
+    server = await startServer(m, { port: 0, logger: createJsonLogger('info', destination) });
   });
   after(async () => {
     await server.close();
-    process.stderr.write = write;
   });
 
   it('answers 400 naming the parameter at once, and health keeps answering', async () => {

@@ -9,6 +9,7 @@ import { Router } from '@koa/router';
 import { openDatabase, whitelistedEnv, type Database } from '../db/index.js';
 import type { Manifest } from '../manifest.js';
 import { accessLog } from './access-log.js';
+import { queryLogSettings } from './query-log.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { registerConfigServiceRoutes } from './config-service-routes.js';
 import { createEndpointHandler } from './endpoint-handler.js';
@@ -112,6 +113,8 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
       if (endpoint.urlPath === undefined) continue;
       const handler = createEndpointHandler(executors.get(endpoint.name)!, {
         responseCache,
+        logger,
+        queryLog: queryLogSettings(manifest, endpoint),
         rawAlias: openEndpoints.has(endpoint.name),
         streamIdleMs,
       });
@@ -143,7 +146,7 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     const callback = () => {
       const koa = app.callback();
       if (openEndpoints.size === 0 || manifest.server.responseCacheBytes <= 0) return koa;
-      const fromCache = createFastCacheHit({ cache: responseCache, metrics, openEndpoints });
+      const fromCache = createFastCacheHit({ cache: responseCache, metrics, openEndpoints, logger });
       return (req: IncomingMessage, res: ServerResponse) => {
         if (!fromCache(req, res)) void koa(req, res);
       };

@@ -17,9 +17,15 @@ import { respondInFormat } from './format-response.js';
 import { ClientError, ValidationFailed } from './http-errors.js';
 import { readJsonBody } from './read-json-body.js';
 import { watchSlowReader } from './slow-reader.js';
+import { elapsedMs } from './access-log.js';
+import type { Logger } from './logger.js';
+import { logQuery, type QueryLogSettings } from './query-log.js';
 
 export interface HandlerOptions {
   responseCache?: ResponseCache;
+  /** Where `log-queries` / `log-parameters` lines go (runtime/app/query-log.ts). */
+  logger?: Logger;
+  queryLog?: QueryLogSettings;
   /** The raw request decides this endpoint's answer: file entries under it for the below-Koa path. */
   rawAlias?: boolean;
   /** A streamed response whose client reads nothing for this long is cut off. */
@@ -38,10 +44,21 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
   const { endpoint, parser, isRead } = plan;
   const pool = database.pool;
   const jsonReader = createJsonReader({ bigint: plan.bigint });
+  const queryLog = options.logger !== undefined && options.queryLog !== undefined && (options.queryLog.logQueries || options.queryLog.logParameters)
+    ? { logger: options.logger, settings: options.queryLog }
+    : undefined;
+  /** One line per query run for a request, when the endpoint's connection asks for it. */
+  const logRun = (ctx: Context, sql: string, values: readonly unknown[], started: number, rows?: number) => {
+    if (queryLog === undefined) return;
+    logQuery(queryLog.logger, queryLog.settings, {
+      endpoint: endpoint.name, sql, values, ms: elapsedMs(started), ...(rows !== undefined ? { rows } : {}), request_id: String(ctx.state['requestId'] ?? ''),
+    });
+  };
   const cache = isRead ? options.responseCache : undefined;
 
   async function run(ctx: Context, format: ResponseFormat, params: Readonly<Record<string, ParamValue>>, rendered: RenderedSql): Promise<void> {
     const lease: PooledConnection = await pool.acquire();
+    const started = performance.now();
     const guard = guardQuery(lease, plan.timeoutMs);
     // A client that goes away interrupts its query at once.
     const onClose = () => {
@@ -59,6 +76,7 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
         const { statement, result } = await executor.write(lease, rendered);
         ctx.type = JSON_TYPE;
         ctx.body = endpoint.operation.returnsData ? rowsJson(statement, result, plan.bigint).text : JSON.stringify({ rows_affected: result.rowsChanged });
+        logRun(ctx, rendered.sql, rendered.values, started, result.rowsChanged);
         return;
       }
       const query = readQuery(plan, rendered, params);
@@ -66,11 +84,13 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
       if (format !== 'json') {
         handedOver = true;
         await respondInFormat({ ctx, format, lease, sql: query.sql, values: query.values, name: endpoint.name, release, guard, bigint: plan.bigint });
+        logRun(ctx, query.sql, query.values, started);
         watchSlowReader(ctx.res, options.streamIdleMs, () => guard.abort());
         return;
       }
       if (query.page === undefined) {
         const read = await jsonReader.read({ lease, sql: query.sql, values: query.values, release });
+        logRun(ctx, query.sql, query.values, started, read.kind === 'buffered' ? read.rowCount : undefined);
         ctx.type = JSON_TYPE;
         if (read.kind === 'buffered') {
           ctx.state['rows'] = read.rowCount;
@@ -89,6 +109,7 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
         : await executor.jsonPage(lease, rendered, query);
       const next = nextLink(ctx.path, ctx.querystring, limit, offset, rows.rowCount, total);
       if (total !== undefined) ctx.set('X-Total-Count', String(total));
+      logRun(ctx, query.sql, query.values, started, rows.rowCount);
       ctx.state['rows'] = rows.rowCount;
       ctx.type = JSON_TYPE;
       ctx.body = `{"data":${rows.text},"next":${JSON.stringify(next)},"total_count":${total === undefined ? 'null' : total}}`;

@@ -21,6 +21,8 @@ import type { Manifest } from '../manifest.js';
 import type { Metrics } from '../metrics/index.js';
 import { etagMatches, type ResponseCache } from '../response-cache/index.js';
 import { requestIdOf } from './request-id.js';
+import { logAccess } from './access-log.js';
+import type { Logger } from './logger.js';
 import { HSTS, STATIC_SECURITY_HEADERS } from '../security/security-headers.js';
 
 export interface FastCacheHitOptions {
@@ -28,6 +30,8 @@ export interface FastCacheHitOptions {
   metrics: Metrics;
   /** Endpoint names whose cached responses may skip the middleware chain. */
   openEndpoints: ReadonlySet<string>;
+  /** Gets the same access line Koa's path writes (runtime/app/access-log.ts). */
+  logger?: Logger;
 }
 
 /**
@@ -58,7 +62,7 @@ export type FastCacheHit = (req: IncomingMessage, res: ServerResponse) => boolea
 const PLAIN_URL = /^\/[^#\s\u00a0\ufeff]*$/;
 
 export function createFastCacheHit(options: FastCacheHitOptions): FastCacheHit {
-  const { cache, metrics, openEndpoints } = options;
+  const { cache, metrics, openEndpoints, logger } = options;
   return function answerFromCache(req, res) {
     if (req.method !== 'GET') return false;
     const url = req.url ?? '';
@@ -71,7 +75,8 @@ export function createFastCacheHit(options: FastCacheHitOptions): FastCacheHit {
     if (entry === undefined || entry.endpoint === undefined || !openEndpoints.has(entry.endpoint)) return false;
 
     cache.countHit();
-    res.setHeader('X-Request-Id', requestIdOf(req.headers['x-request-id']));
+    const requestId = requestIdOf(req.headers['x-request-id']);
+    res.setHeader('X-Request-Id', requestId);
     for (const name in STATIC_SECURITY_HEADERS) res.setHeader(name, STATIC_SECURITY_HEADERS[name]!);
     if ((req.socket as { encrypted?: boolean }).encrypted === true) res.setHeader('Strict-Transport-Security', HSTS);
     const notModified = etagMatches(req.headers['if-none-match'], entry.etag);
@@ -90,7 +95,11 @@ export function createFastCacheHit(options: FastCacheHitOptions): FastCacheHit {
       res.setHeader('Content-Length', entry.body.length);
       res.end(entry.body);
     }
-    metrics.observeRequest(entry.endpoint, 'GET', res.statusCode, Number(process.hrtime.bigint() - start) / 1e9);
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    metrics.observeRequest(entry.endpoint, 'GET', res.statusCode, seconds);
+    if (logger !== undefined) {
+      logAccess(logger, { method: 'GET', path, status: res.statusCode, ms: Math.round(seconds * 10_000) / 10, cache: 'hit', request_id: requestId });
+    }
     return true;
   };
 }
