@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { startServer, type HttpServerHandle } from '../runtime/index.js';
+import { startServer, type StartedServer } from '../runtime/index.js';
 import { artifactManifest, recordingLogger, writeArtifact } from './support/artifact-files.js';
 
 const run = promisify(execFile);
@@ -22,7 +22,7 @@ describe('a local artifact replaced in place while served', () => {
   const served = join(dir, 'served.duckdb');
   const next = join(dir, 'next.duckdb');
   const downloads = join(dir, 'downloads');
-  let server: HttpServerHandle;
+  let server: StartedServer;
   const log = recordingLogger();
 
   before(async () => {

@@ -28,8 +28,12 @@ export interface HttpServerHandle {
   readonly current: FlapiApp;
   /** Routes new requests to `next`; resolves when the old app has drained and closed. */
   swap(next: FlapiApp): Promise<void>;
-  /** Stops accepting, lets in-flight requests finish, closes the app. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, lets in-flight requests finish, closes the app. With `deadlineMs`,
+   * requests still running after it have their queries interrupted and their
+   * connections closed, so closing never waits on a slow query or client.
+   */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 interface Generation {
@@ -48,6 +52,22 @@ function whenIdle(gen: Generation): Promise<void> {
   return new Promise((resolve) => {
     gen.idle = resolve;
   });
+}
+
+/** Resolves true if `done` settles within `ms`, false otherwise. */
+function within(done: Promise<void>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms, false);
+    void done.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** Stops every query running on the app's database; their requests fail and return their connections. */
+function interruptQueries(app: FlapiApp): void {
+  for (const member of app.database.pool.members) member.connection.interrupt();
 }
 
 function displayHost(host: string): string {
@@ -100,11 +120,13 @@ export async function serveApp(initial: FlapiApp, options: ListenOptions): Promi
       await whenIdle(old);
       await old.app.close();
     },
-    close() {
+    close(deadlineMs) {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        await whenIdle(current);
+        const idle = whenIdle(current);
+        if (deadlineMs === undefined) await idle;
+        else if (!(await within(idle, deadlineMs))) interruptQueries(current.app);
         server.closeAllConnections();
         await stopped;
         await current.app.close();

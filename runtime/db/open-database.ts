@@ -89,11 +89,15 @@ export async function openDatabase(manifest: Manifest, options: OpenDatabaseOpti
     lease.release();
     throw err;
   }
-  const pool = new ConnectionPool(members);
+  const pool = new ConnectionPool(members, {
+    ...(manifest.server.poolQueue !== undefined ? { maxWaiting: manifest.server.poolQueue } : {}),
+    ...(manifest.server.poolWaitMs !== undefined ? { maxWaitMs: manifest.server.poolWaitMs } : {}),
+  });
   let closing: Promise<void> | undefined;
 
   const withConnection = async <T>(fn: (conn: DuckDBConnection, prepare: PrepareFn) => Promise<T>): Promise<T> => {
-    const lease = await pool.acquire();
+    // The server's own work (cache refreshes, checks) is not refused when requests crowd the pool.
+    const lease = await pool.acquire(false);
     try {
       return await fn(lease.connection, lease.prepare);
     } finally {
