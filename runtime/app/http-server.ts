@@ -70,6 +70,12 @@ function interruptQueries(app: FlapiApp): void {
   for (const member of app.database.pool.members) member.connection.interrupt();
 }
 
+function tooManyHeaders(res: ServerResponse, max: number): void {
+  const body = JSON.stringify({ error: `too many request headers (at most ${max})` });
+  res.writeHead(431, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+  res.end(body);
+}
+
 function displayHost(host: string): string {
   if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
@@ -79,7 +85,11 @@ export async function serveApp(initial: FlapiApp, options: ListenOptions): Promi
   let current = generation(initial);
   let closing: Promise<void> | undefined;
 
+  const limits = options.limits ?? DEFAULT_HTTP_LIMITS;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    // Node keeps at most maxHeadersCount headers and drops the rest without a word; one
+    // more is kept than allowed, so a request past the limit is seen and refused.
+    if (req.rawHeaders.length / 2 > limits.maxHeadersCount) return tooManyHeaders(res, limits.maxHeadersCount);
     const gen = current;
     gen.active++;
     res.once('close', () => {
@@ -88,7 +98,6 @@ export async function serveApp(initial: FlapiApp, options: ListenOptions): Promi
     });
     gen.handle(req, res);
   };
-  const limits = options.limits ?? DEFAULT_HTTP_LIMITS;
   const serverOptions: ServerOptions = {
     maxHeaderSize: limits.maxHeaderBytes,
     headersTimeout: limits.headersTimeoutMs,
@@ -96,7 +105,7 @@ export async function serveApp(initial: FlapiApp, options: ListenOptions): Promi
     connectionsCheckingInterval: checkingIntervalMs(limits),
   };
   const server: Server = options.tls ? createTlsServer({ ...serverOptions, ...options.tls }, handler) : createServer(serverOptions, handler);
-  server.maxHeadersCount = limits.maxHeadersCount;
+  server.maxHeadersCount = limits.maxHeadersCount + 1;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
