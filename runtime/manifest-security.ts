@@ -18,6 +18,8 @@ export interface AuthSpec {
   roles?: string[];
   /** Realm named in `WWW-Authenticate`. */
   realm?: string;
+  /** Global auth only (`public-docs: true`): /docs and /openapi.json answer without credentials. */
+  publicDocs?: boolean;
   /** basic: the users and their hashed passwords. */
   users?: AuthUserSpec[];
   /** bearer: how a JWT is verified. */

@@ -67,6 +67,12 @@ export interface ServerSettings {
   tls?: { certFile: string; keyFile: string };
   /** Limits on what a client may send; defaults in runtime/security/http-limits.ts. */
   httpLimits?: Partial<HttpLimits>;
+  /** `limits.pool-queue`: requests that may wait for a database connection (default 256). */
+  poolQueue?: number;
+  /** `limits.pool-wait`: longest wait for a connection in ms, then 503 (default 10 s; 0: no limit). */
+  poolWaitMs?: number;
+  /** `limits.shutdown-timeout`: on SIGTERM, how long in-flight requests may finish before queries are interrupted (default 10 s). */
+  shutdownTimeoutMs?: number;
 }
 
 export interface HttpLimits {

@@ -11,7 +11,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { openDatabase } from '../runtime/db/index.js';
 import { silentLogger, startServer, type HttpServerHandle } from '../runtime/index.js';
+import { manifest } from './serve-fixture.js';
 import { tempProject, type TempProject } from './support/cache-project.js';
 import { validateJson } from './support/validate-json.js';
 
@@ -134,6 +136,27 @@ describe('widening the lockdown', () => {
 
   it('duckdb.external-access: true leaves DuckDB open', async () => {
     assert.equal(await statusFor('  external-access: true\n', join(outside, 'other.csv')), 200);
+  });
+});
+
+describe('a database file opened again while locked (a flapi dev reload)', () => {
+  it('runs init again, skipping the settings the lock refuses, and stays locked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flapi-relock-'));
+    const m = manifest([], "SET threads = 1;\nCREATE TABLE IF NOT EXISTS t AS SELECT 1 AS x;");
+    m.duckdb.dbPath = join(dir, 'shared.duckdb');
+    const first = await openDatabase(m, { poolSize: 1 });
+    try {
+      const second = await openDatabase(m, { poolSize: 1 });
+      try {
+        assert.deepEqual((await second.query('SELECT x FROM t')).rows, [{ x: 1 }]);
+        await assert.rejects(second.query("SELECT * FROM read_csv('/etc/passwd')"), /Permission Error/);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await first.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -34,7 +34,8 @@ const FORMS = {
   value: ['s = {{params.q}}', 's = $1'],
   triple: ['s = {{{params.q}}}', 's = $1'],
   literal: ["s = '{{params.q}}'", 's = $1'],
-  like: ["s LIKE '%{{params.q}}%'", "s LIKE '%' || $1 || '%'"],
+  // The request's % and _ are text inside the author's pattern: a plain substring test.
+  like: ["s LIKE '%{{params.q}}%'", 'contains(s, $1)'],
   section: ['1=1 {{#params.q}} AND s = {{params.q}} {{/params.q}}', 's = $1'],
 } as const;
 

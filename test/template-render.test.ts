@@ -29,7 +29,7 @@ describe('template rendering binds every request value', () => {
 
   it('binds the whole content of a quoted literal holding a tag', () => {
     assert.deepEqual(render("WHERE name LIKE '%{{params.q}}%' AND r = '{{{params.region}}}'", { q: "O'Hare", region: 'EU' }), {
-      sql: 'WHERE name LIKE $1 AND r = $2',
+      sql: "WHERE name LIKE $1 ESCAPE '\\' AND r = $2",
       values: ["%O'Hare%", 'EU'],
     });
   });

@@ -178,6 +178,7 @@ export function normaliseAuth(value: unknown, path: YamlPath, ctx: AuthNormalise
   if (roles !== undefined) spec.roles = roles;
   const realm = asString(map.realm);
   if (realm !== undefined) spec.realm = realm;
+  if (map['public-docs'] !== undefined) spec.publicDocs = asBoolean(map['public-docs'], false);
   // A block without a type or credentials of its own (`auth: { roles: [admin] }`) narrows the global method.
   const ownMethod = written !== undefined || map.users !== undefined || map['jwt-secret'] !== undefined || map.keys !== undefined;
   if (!enabled || !ownMethod) return spec;

@@ -32,6 +32,12 @@ export function normaliseLimits(data: YamlMap, root: string, doc: YamlDocument, 
   server.defaultLimit = count('default-limit') ?? server.defaultLimit;
   const maxRows = count('max-rows');
   if (maxRows !== undefined) server.maxRows = maxRows;
+  const poolQueue = count('pool-queue');
+  if (poolQueue !== undefined) server.poolQueue = poolQueue;
+  const poolWait = millis('pool-wait');
+  if (poolWait !== undefined) server.poolWaitMs = poolWait;
+  const shutdown = millis('shutdown-timeout');
+  if (shutdown !== undefined) server.shutdownTimeoutMs = shutdown;
   const http: Partial<HttpLimits> = {};
   const headersTimeout = millis('headers-timeout');
   if (headersTimeout !== undefined) http.headersTimeoutMs = headersTimeout;

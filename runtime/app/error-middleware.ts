@@ -8,6 +8,7 @@ import type { Context, Next } from 'koa';
 import { ClientError, ValidationFailed, isInterruptError, isPermissionError, isValueConversionError } from './http-errors.js';
 import type { Logger } from './logger.js';
 import { refusedParameter } from './conversion-error.js';
+import { PoolBusyError } from '../db/connection-pool.js';
 
 interface StatusError {
   status?: unknown;
@@ -49,6 +50,12 @@ export function errorMiddleware(logger: Logger) {
         };
         // The detail holds the request's value, which may be huge: the logger cuts it.
         logger.info('value conversion refused', { request_id: requestId, ...(field ? { field } : {}), detail: (err as Error).message });
+        return;
+      }
+      if (err instanceof PoolBusyError) {
+        ctx.status = 503;
+        ctx.set('Retry-After', String(err.retryAfterSeconds));
+        ctx.body = { error: err.message, request_id: requestId };
         return;
       }
       if (isPermissionError(err)) {

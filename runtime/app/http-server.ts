@@ -28,8 +28,12 @@ export interface HttpServerHandle {
   readonly current: FlapiApp;
   /** Routes new requests to `next`; resolves when the old app has drained and closed. */
   swap(next: FlapiApp): Promise<void>;
-  /** Stops accepting, lets in-flight requests finish, closes the app. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, lets in-flight requests finish, closes the app. With `deadlineMs`,
+   * requests still running after it have their queries interrupted and their
+   * connections closed, so closing never waits on a slow query or client.
+   */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 interface Generation {
@@ -50,6 +54,28 @@ function whenIdle(gen: Generation): Promise<void> {
   });
 }
 
+/** Resolves true if `done` settles within `ms`, false otherwise. */
+function within(done: Promise<void>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms, false);
+    void done.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** Stops every query running on the app's database; their requests fail and return their connections. */
+function interruptQueries(app: FlapiApp): void {
+  for (const member of app.database.pool.members) member.connection.interrupt();
+}
+
+function tooManyHeaders(res: ServerResponse, max: number): void {
+  const body = JSON.stringify({ error: `too many request headers (at most ${max})` });
+  res.writeHead(431, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+  res.end(body);
+}
+
 function displayHost(host: string): string {
   if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
@@ -59,7 +85,11 @@ export async function serveApp(initial: FlapiApp, options: ListenOptions): Promi
   let current = generation(initial);
   let closing: Promise<void> | undefined;
 
+  const limits = options.limits ?? DEFAULT_HTTP_LIMITS;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    // Node keeps at most maxHeadersCount headers and drops the rest without a word; one
+    // more is kept than allowed, so a request past the limit is seen and refused.
+    if (req.rawHeaders.length / 2 > limits.maxHeadersCount) return tooManyHeaders(res, limits.maxHeadersCount);
     const gen = current;
     gen.active++;
     res.once('close', () => {
@@ -68,7 +98,6 @@ export async function serveApp(initial: FlapiApp, options: ListenOptions): Promi
     });
     gen.handle(req, res);
   };
-  const limits = options.limits ?? DEFAULT_HTTP_LIMITS;
   const serverOptions: ServerOptions = {
     maxHeaderSize: limits.maxHeaderBytes,
     headersTimeout: limits.headersTimeoutMs,
@@ -76,7 +105,7 @@ export async function serveApp(initial: FlapiApp, options: ListenOptions): Promi
     connectionsCheckingInterval: checkingIntervalMs(limits),
   };
   const server: Server = options.tls ? createTlsServer({ ...serverOptions, ...options.tls }, handler) : createServer(serverOptions, handler);
-  server.maxHeadersCount = limits.maxHeadersCount;
+  server.maxHeadersCount = limits.maxHeadersCount + 1;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -100,11 +129,13 @@ export async function serveApp(initial: FlapiApp, options: ListenOptions): Promi
       await whenIdle(old);
       await old.app.close();
     },
-    close() {
+    close(deadlineMs) {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        await whenIdle(current);
+        const idle = whenIdle(current);
+        if (deadlineMs === undefined) await idle;
+        else if (!(await within(idle, deadlineMs))) interruptQueries(current.app);
         server.closeAllConnections();
         await stopped;
         await current.app.close();

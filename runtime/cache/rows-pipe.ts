@@ -6,8 +6,8 @@
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
-import { privateTempDir } from '../db/private-temp.js';
 import { join } from 'node:path';
+import { privateTempDir } from '../db/private-temp.js';
 
 /** Writes are gathered to about this size: one syscall per megabyte, not per row. */
 const BATCH_BYTES = 1 << 20;

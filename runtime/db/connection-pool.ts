@@ -1,6 +1,9 @@
 /**
  * A fixed set of DuckDB connections lent out one request at a time. When all are busy,
- * callers wait in arrival order (FIFO), so a burst cannot starve an early request.
+ * callers wait in arrival order (FIFO), so a burst cannot starve an early request. The
+ * wait is bounded (`limits.pool-queue` waiters, each for at most `limits.pool-wait`):
+ * past either, a request is refused with PoolBusyError (503 with Retry-After) instead of
+ * queueing without end behind slow queries.
  */
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { StatementCache } from './statement-cache.js';
@@ -28,15 +31,52 @@ export class PoolClosedError extends Error {
   }
 }
 
+/** Every connection is busy and the wait queue is full, or the wait took too long. */
+export class PoolBusyError extends Error {
+  constructor(
+    message: string,
+    /** Seconds a client should wait before trying again. */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = 'PoolBusyError';
+  }
+}
+
+export interface PoolLimits {
+  /** Most callers waiting at once (default 256). */
+  maxWaiting?: number;
+  /** Longest wait for a connection in milliseconds (default 10 s; 0: no limit). */
+  maxWaitMs?: number;
+}
+
+export const DEFAULT_POOL_QUEUE = 256;
+export const DEFAULT_POOL_WAIT_MS = 10_000;
+
+interface Waiter {
+  resolve(lease: PooledConnection): void;
+  timer?: NodeJS.Timeout;
+  /** Gave up waiting: skipped when a connection comes back. */
+  gone: boolean;
+}
+
 export class ConnectionPool {
   private readonly idle: PooledConnection[];
-  private readonly waiters: Array<(lease: PooledConnection) => void> = [];
+  private readonly waiters: Waiter[] = [];
   private waiterHead = 0;
+  private queued = 0;
   private closed = false;
   private drained: (() => void) | undefined;
+  private readonly maxWaiting: number;
+  private readonly maxWaitMs: number;
 
-  constructor(readonly members: readonly PooledConnection[]) {
+  constructor(
+    readonly members: readonly PooledConnection[],
+    limits: PoolLimits = {},
+  ) {
     this.idle = [...members];
+    this.maxWaiting = limits.maxWaiting ?? DEFAULT_POOL_QUEUE;
+    this.maxWaitMs = limits.maxWaitMs ?? DEFAULT_POOL_WAIT_MS;
   }
 
   get size(): number {
@@ -50,25 +90,53 @@ export class ConnectionPool {
 
   /** Callers waiting for a connection. */
   get waiting(): number {
-    return this.waiters.length - this.waiterHead;
+    return this.queued;
   }
 
-  acquire(): Promise<PooledConnection> | PooledConnection {
+  /**
+   * A connection, now or once one is free. `bounded: false` (the server's own work:
+   * cache refreshes, checks) waits without the request limits.
+   */
+  acquire(bounded = true): Promise<PooledConnection> | PooledConnection {
     if (this.closed) throw new PoolClosedError();
     const lease = this.idle.pop();
     if (lease !== undefined) return lease;
-    return new Promise((resolve) => this.waiters.push(resolve));
+    if (bounded && this.queued >= this.maxWaiting) {
+      throw new PoolBusyError(`the server is busy: all ${this.members.length} database connections are in use and ${this.queued} requests wait`, 1);
+    }
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = { resolve, gone: false };
+      if (bounded && this.maxWaitMs > 0) {
+        waiter.timer = setTimeout(() => {
+          waiter.gone = true;
+          this.queued--;
+          reject(new PoolBusyError(`the server is busy: no database connection came free within ${this.maxWaitMs} ms`, Math.max(1, Math.ceil(this.maxWaitMs / 1000))));
+        }, this.maxWaitMs);
+      }
+      this.waiters.push(waiter);
+      this.queued++;
+    });
   }
 
-  release(lease: PooledConnection): void {
-    if (this.waiterHead < this.waiters.length) {
+  private nextWaiter(): Waiter | undefined {
+    while (this.waiterHead < this.waiters.length) {
       const next = this.waiters[this.waiterHead]!;
       this.waiters[this.waiterHead++] = undefined as never;
       if (this.waiterHead > 1024 && this.waiterHead * 2 > this.waiters.length) {
         this.waiters.splice(0, this.waiterHead);
         this.waiterHead = 0;
       }
-      next(lease);
+      if (!next.gone) return next;
+    }
+    return undefined;
+  }
+
+  release(lease: PooledConnection): void {
+    const next = this.nextWaiter();
+    if (next !== undefined) {
+      if (next.timer !== undefined) clearTimeout(next.timer);
+      this.queued--;
+      next.resolve(lease);
       return;
     }
     this.idle.push(lease);

@@ -69,11 +69,15 @@ function listLiteral(values: readonly string[]): string {
   return `[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')}]`;
 }
 
+/** Reads the answer to `SELECT current_setting('lock_configuration')`. */
+export function isLocked(result: { getRows(): unknown[][] }): boolean {
+  return result.getRows()[0]?.[0] === true;
+}
+
 /** Locks the instance `connection` belongs to; a no-op when it is locked already (a shared instance). */
 export async function lockDown(connection: DuckDBConnection, manifest: Manifest): Promise<void> {
   if (externalAccessAllowed(manifest)) return;
-  const locked = await connection.runAndReadAll("SELECT current_setting('lock_configuration')");
-  if (locked.getRows()[0]?.[0] === true) return;
+  if (isLocked(await connection.runAndReadAll("SELECT current_setting('lock_configuration')"))) return;
   const allowed = allowedLocations(manifest);
   await connection.run(
     [

@@ -10,7 +10,7 @@ import type { BoundValue } from '../template/index.js';
 import { bindValues } from './bind-values.js';
 import { attachCacheCatalog } from './cache-catalog.js';
 import { ConnectionPool, pooledConnection, type PooledConnection, type PrepareFn } from './connection-pool.js';
-import { lockDown } from './lock-down.js';
+import { isLocked, lockDown } from './lock-down.js';
 import { renderInit } from './render-init.js';
 import { acquireInstance } from './shared-instance.js';
 import { whitelistedEnv } from './whitelisted-env.js';
@@ -57,11 +57,29 @@ function instanceOptions(manifest: Manifest, readOnly: boolean): Record<string, 
   return options;
 }
 
+/**
+ * A file already open in this process (a `flapi dev` reload) shares its instance, which
+ * an earlier open locked down: init then runs statement by statement, and settings the
+ * lock refuses are skipped (they were applied by the first open of the same instance).
+ */
+async function runLocked(connection: DuckDBConnection, sql: string): Promise<void> {
+  const statements = await connection.extractStatements(sql);
+  for (let i = 0; i < statements.count; i++) {
+    try {
+      await (await statements.prepare(i)).run();
+    } catch (err) {
+      if (!/the configuration has been locked/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
 async function runInit(manifest: Manifest, connection: DuckDBConnection, env: Record<string, string>): Promise<void> {
+  const locked = isLocked(await connection.runAndReadAll("SELECT current_setting('lock_configuration')"));
   for (const spec of Object.values(manifest.connections)) {
     if (spec.init === undefined || spec.init.trim() === '') continue;
+    const sql = renderInit(spec.init, spec.properties, env);
     try {
-      await connection.run(renderInit(spec.init, spec.properties, env));
+      await (locked ? runLocked(connection, sql) : connection.run(sql));
     } catch (err) {
       throw new Error(`init of connection "${spec.name}" failed: ${(err as Error).message}`, { cause: err });
     }
@@ -92,11 +110,15 @@ export async function openDatabase(manifest: Manifest, options: OpenDatabaseOpti
     lease.release();
     throw err;
   }
-  const pool = new ConnectionPool(members);
+  const pool = new ConnectionPool(members, {
+    ...(manifest.server.poolQueue !== undefined ? { maxWaiting: manifest.server.poolQueue } : {}),
+    ...(manifest.server.poolWaitMs !== undefined ? { maxWaitMs: manifest.server.poolWaitMs } : {}),
+  });
   let closing: Promise<void> | undefined;
 
   const withConnection = async <T>(fn: (conn: DuckDBConnection, prepare: PrepareFn) => Promise<T>): Promise<T> => {
-    const lease = await pool.acquire();
+    // The server's own work (cache refreshes, checks) is not refused when requests crowd the pool.
+    const lease = await pool.acquire(false);
     try {
       return await fn(lease.connection, lease.prepare);
     } finally {

@@ -7,9 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
-import { privateTempDir } from '../db/private-temp.js';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { privateTempDir } from '../db/private-temp.js';
 
 export interface ParquetExportOptions {
   /** The endpoint's rendered SQL, with `$n` placeholders. */

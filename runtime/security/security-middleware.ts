@@ -32,6 +32,8 @@ export interface Security {
 }
 
 const PROBES = new Set(['/_flapi/health', '/_flapi/ready']);
+/** What `auth.public-docs: true` opens (runtime/docs/docs-routes.ts serves them). */
+const DOC_PATHS = new Set(['/openapi.json', '/doc.yaml', '/docs', '/doc', '/docs/docs.js', '/docs/docs.css']);
 const DEFAULT_MAX_QUERY_PARAMS = 1000;
 
 function countParams(querystring: string, max: number): boolean {
@@ -78,7 +80,8 @@ export function createSecurity(manifest: Manifest, options: SecurityOptions): Se
       return next();
     }
 
-    if (admin.guards(ctx.method, ctx.path)) {
+    const adminGuarded = admin.guards(ctx.method, ctx.path);
+    if (adminGuarded) {
       const verdict = admin.check(ctx.headers, ctx.req.socket.remoteAddress);
       if (verdict === 'loopback-only') return deny(ctx, 403, 'admin routes answer only local clients until admin.token is configured');
       if (verdict !== 'ok') {
@@ -92,7 +95,7 @@ export function createSecurity(manifest: Manifest, options: SecurityOptions): Se
       return next();
     }
     const endpoint = matcher.match(ctx.method, ctx.path);
-    const guard: Guard = endpoint ? policy.guardFor(endpoint) : mcp.has(ctx.path) ? policy.mcp : policy.other;
+    const guard: Guard = endpoint ? policy.guardFor(endpoint) : mcp.has(ctx.path) ? policy.mcp : otherGuard(ctx, adminGuarded);
     const ip = ctx.ip;
     // An embedding app may have verified the caller already (its own middleware in front);
     // on routes flapi guards itself, only flapi's verdict counts.
@@ -117,6 +120,13 @@ export function createSecurity(manifest: Manifest, options: SecurityOptions): Se
     await next();
     // A response for a verified caller must not land in a shared HTTP cache.
     if (auth.authenticated && !ctx.headerSent && !ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'private');
+  }
+
+  /** Not an endpoint or MCP: docs, `/_flapi/*` and 404s. */
+  function otherGuard(ctx: Context, adminGuarded: boolean): Guard {
+    // The admin token (a bearer token of its own) and metrics' own setting guard these.
+    if (adminGuarded || ctx.path === '/_flapi/metrics') return policy.unauthenticated;
+    return DOC_PATHS.has(ctx.path) ? policy.docs : policy.other;
   }
 
   function refuse(ctx: Context, authenticator: Authenticator, outcome: Exclude<AuthOutcome, { kind: 'ok' }>): void {

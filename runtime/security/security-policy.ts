@@ -27,8 +27,12 @@ export interface SecurityPolicy {
   guardFor(endpoint: EndpointSpec): Guard;
   /** `/mcp` itself: `mcp.auth`, else the global auth. */
   mcp: Guard;
-  /** Requests that are no endpoint (docs, OpenAPI, admin, 404s): the global limit only. */
+  /** Requests that are no endpoint (`GET /_flapi/cache`, docs, 404s): the global auth and limit. */
   other: Guard;
+  /** The docs and OpenAPI document: like `other`, or open with `auth.public-docs: true`. */
+  docs: Guard;
+  /** Routes with a guard of their own (admin token, `/_flapi/metrics`): the global limit only. */
+  unauthenticated: Guard;
   /** Header names credentials arrive in, for CORS preflights. */
   credentialHeaders: string[];
   /** Nothing is authenticated or limited anywhere: requests need no endpoint lookup. */
@@ -88,12 +92,15 @@ export function createSecurityPolicy(manifest: Manifest, env: Environment, logge
   // Build every authenticator now: a missing secret must stop the app, not fail the first request.
   const mcp = guardOf(manifest.mcp?.auth, globalLimits);
 
-  const open = store === undefined && built.size === 0;
+  const other = guardOf(undefined, globalLimits);
+  const open: Guard = { roles: [], limits: globalLimits };
   return {
-    open,
+    open: store === undefined && built.size === 0,
     guardFor: (endpoint) => guards.get(endpoint) ?? { roles: [], limits: globalLimits },
     mcp,
-    other: { roles: [], limits: globalLimits },
+    other,
+    docs: manifest.auth?.publicDocs === true ? open : other,
+    unauthenticated: open,
     credentialHeaders: [...credentialHeaders],
     close: async () => {
       await store?.close();

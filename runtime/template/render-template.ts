@@ -23,7 +23,8 @@ interface RenderState {
 }
 
 function renderNodes(nodes: readonly TemplateNode[], context: TemplateContext, state: RenderState): void {
-  for (const node of nodes) {
+  for (let index = 0; index < nodes.length; index++) {
+    const node = nodes[index]!;
     switch (node.kind) {
       case 'text':
         state.sql += node.text;
@@ -48,10 +49,18 @@ function renderNodes(nodes: readonly TemplateNode[], context: TemplateContext, s
         break;
       }
       case 'literal': {
+        // `LIKE '%{{params.q}}%'`: the request's `%` and `_` are matched literally (see likePattern).
+        const like = isLikePattern(state.sql, nodes[index + 1]);
         let value = '';
-        for (const part of node.parts) value += typeof part === 'string' ? part : textOf(lookup(part.path, context, state.stack));
+        for (const part of node.parts) {
+          if (typeof part === 'string') value += part;
+          else {
+            const text = textOf(lookup(part.path, context, state.stack));
+            value += like && !TRUSTED.has(part.path[0]!) ? escapeLike(text) : text;
+          }
+        }
         state.values.push(value);
-        state.sql += `$${state.values.length}`;
+        state.sql += `$${state.values.length}${like ? LIKE_ESCAPE : ''}`;
         break;
       }
       case 'refuse':
@@ -77,6 +86,28 @@ function renderSection(node: Extract<TemplateNode, { kind: 'section' }>, context
     renderNodes(node.children, context, state);
     state.stack.pop();
   }
+}
+
+/**
+ * A quoted literal holding request values right after LIKE / ILIKE (or `~~`) is a pattern
+ * the author wrote: its `%` and `_` are wildcards, the request's are text. So request
+ * values are escaped and the placeholder gets `ESCAPE '\'`, unless the author wrote an
+ * ESCAPE clause of their own. To let callers send wildcards, bind the whole pattern:
+ * `name LIKE {{params.pattern}}`.
+ */
+const LIKE_BEFORE = /(?:\bI?LIKE|~~\*?)\s*$/i;
+const ESCAPE_AFTER = /^\s*ESCAPE\b/i;
+const LIKE_ESCAPE = " ESCAPE '\\'";
+/** Namespaces of configuration, not of the request: their values keep their wildcards. */
+const TRUSTED = new Set(['conn', 'env', 'cache']);
+
+function isLikePattern(sqlSoFar: string, next: TemplateNode | undefined): boolean {
+  if (!LIKE_BEFORE.test(sqlSoFar.slice(-16))) return false;
+  return !(next?.kind === 'text' && ESCAPE_AFTER.test(next.text));
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
 }
 
 /** Mustache truthiness, except that 0 is a real value a filter may ask for. */
