@@ -58,11 +58,9 @@ describe('flAPI config service routes', () => {
     assert.equal((await call('/endpoints/plain/cache/refresh', { method: 'POST' })).status, 400);
   });
 
-  it('refreshes, lists the refresh in the audit logs, and collects garbage', async () => {
-    for (let i = 0; i < 2; i++) {
-      const refresh = await call('/endpoints/test-cached-slash/cache/refresh', { method: 'POST' });
-      assert.equal(refresh.status, 200, await refresh.clone().text());
-    }
+  it('refreshes (waiting for one already running), lists the refreshes in the audit logs, and collects garbage', async () => {
+    const refreshes = await Promise.all([1, 2].map(() => call('/endpoints/test-cached-slash/cache/refresh', { method: 'POST' })));
+    for (const refresh of refreshes) assert.equal(refresh.status, 200, await refresh.clone().text());
     const audit = (await (await call('/endpoints/test-cached-slash/cache/audit')).json()) as Record<string, unknown>[];
     assert.deepEqual(audit.map((e) => [e['endpoint_path'], e['cache_schema'], e['cache_table'], e['status']]),
       [['get_test_cached', 'test_schema', 'test_cache', 'success'], ['get_test_cached', 'test_schema', 'test_cache', 'success']]);

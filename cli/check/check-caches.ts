@@ -69,7 +69,8 @@ export function checkCaches(project: LoadedProject, manifest: Manifest, endpoint
     }
     tables.set(key, spec.name);
   }
-  if (cached > 0 && manifest.duckdb.dbPath === undefined) {
+  // ducklake.metadata-path keeps the caches in a file of their own.
+  if (cached > 0 && manifest.duckdb.dbPath === undefined && manifest.duckdb.cacheCatalog?.path === undefined) {
     push('warning', project.main.locate(['duckdb']), 'cache-in-memory',
       'caches live in memory because duckdb.db_path is not set: a restart starts empty and refreshes everything; set `db_path: ./cache.duckdb` to keep them');
   }

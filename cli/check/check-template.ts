@@ -48,8 +48,11 @@ function checkReference(ref: TemplateReference, file: string, isCacheTemplate: b
   const { spec } = context.endpoint;
   const at = { file, line: ref.line, column: ref.column };
   const yaml = spec.file;
-  const push = (severity: Diagnostic['severity'], code: string, message: string) =>
+  const push = (severity: Diagnostic['severity'], code: string, message: string) => {
+    // A warning about a name once per template file, not at each of its tags.
+    if (severity === 'warning' && context.diagnostics.some((d) => d.code === code && d.file === file && d.message === message)) return;
     context.diagnostics.push({ severity, ...at, code, message });
+  };
   if (ref.path === '.' || (ref.placement === 'section' && ref.namespace === undefined)) return;
   switch (ref.namespace) {
     case 'params': {

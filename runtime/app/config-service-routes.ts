@@ -65,7 +65,7 @@ export function registerConfigServiceRoutes(router: Router, manifest: Manifest, 
     const endpoint = cachedOf(ctx);
     if (endpoint === undefined) return;
     try {
-      const snapshot = await caches.refresh(endpoint.name);
+      const snapshot = await refreshAfterRunning(caches, endpoint.name);
       ctx.body = { endpoint: endpoint.name, status: 'succeeded', ...auditJson(snapshot) };
     } catch (err) {
       ctx.status = err instanceof RefreshFailedError ? 400 : err instanceof RefreshInProgressError ? 409 : 503;
@@ -93,6 +93,21 @@ export function registerConfigServiceRoutes(router: Router, manifest: Manifest, 
     if (!admitted(ctx)) return;
     ctx.body = (await caches.audit(undefined, 500)).map(auditJson);
   });
+}
+
+/**
+ * flAPI's refresh runs when asked and answers when done: a refresh already running (the
+ * warm-up, a schedule) is waited for, then this one runs, so the answer reflects the source now.
+ */
+async function refreshAfterRunning(caches: CacheRuntime, endpoint: string): Promise<SnapshotRecord> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await caches.refresh(endpoint);
+    } catch (err) {
+      if (!(err instanceof RefreshInProgressError) || attempt >= 3) throw err;
+      await caches.settled(endpoint);
+    }
+  }
 }
 
 /** A snapshot record under the field names of flAPI's `audit.sync_events`. */

@@ -48,6 +48,8 @@ export interface CacheRuntime {
   audit(endpoint?: string, limit?: number): Promise<SnapshotRecord[]>;
   /** Applies one cache's retention now. */
   collectGarbage(endpoint: string): Promise<PruneResult>;
+  /** Resolves once the cache's running refresh (if any) has finished, however it ended. */
+  settled(endpoint: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -111,6 +113,9 @@ export async function startCacheRuntime(manifest: Manifest, database: Database, 
       if (state === undefined) return Promise.reject(new Error(`no cache for endpoint \`${endpoint}\``));
       if (mode === 'off') return Promise.reject(new Error('caches cannot be changed: the database is read-only'));
       return collectGarbage(database, state);
+    },
+    settled: async (endpoint) => {
+      await states.get(endpoint)?.running?.promise.catch(() => undefined);
     },
     close: () => loop.close(),
   };

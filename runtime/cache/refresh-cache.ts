@@ -130,7 +130,11 @@ async function runRefresh(conn: DuckDBConnection, target: CacheTarget, manifest:
           physicalTable: physical,
           rowsWritten: written,
           rowCount: incremental ? await rowCount(conn, write) : written,
-          highWaterMark: (await highWaterMark(conn, write)) ?? previous?.highWaterMark,
+          // A self-writing template need not write the cursor column (flAPI reads none back).
+          highWaterMark: (await highWaterMark(conn, write).catch((err: unknown) => {
+            if (selfWriting) return undefined;
+            throw err;
+          })) ?? previous?.highWaterMark,
         });
         // The data version moves on both sides of the commit (an incremental refresh that
         // found nothing keeps it): anything cached while the commit lands, from either

@@ -42,6 +42,10 @@ export async function cacheCatalogName(conn: DuckDBConnection, duckdb: DuckDBSet
 export async function attachCacheCatalog(conn: DuckDBConnection, duckdb: DuckDBSettings): Promise<void> {
   const spec = duckdb.cacheCatalog;
   if (spec === undefined || (await currentDatabase(conn)) === spec.alias) return;
-  const file = (spec.path ?? defaultAliasPath(duckdb.dbPath, spec.alias) ?? ':memory:').replace(/'/g, "''");
-  await conn.run(`ATTACH IF NOT EXISTS '${file}' AS "${spec.alias.replace(/"/g, '""')}"`);
+  const file = spec.path ?? defaultAliasPath(duckdb.dbPath, spec.alias) ?? ':memory:';
+  try {
+    await conn.run(`ATTACH IF NOT EXISTS '${file.replace(/'/g, "''")}' AS "${spec.alias.replace(/"/g, '""')}"`);
+  } catch (err) {
+    throw new Error(`cannot open the cache catalog \`${spec.alias}\` at ${file} (ducklake.alias / metadata-path): ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  }
 }
