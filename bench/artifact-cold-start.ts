@@ -107,7 +107,7 @@ function report(rows: Figures[], artifactBytes: number): string {
 
 const out = mkdtempSync(join(tmpdir(), 'flapi-artifact-bench-'));
 try {
-  const build = spawnSync(process.execPath, ['bin/flapi.js', 'build', 'examples/flights', '--out', out], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const build = spawnSync(process.execPath, ['bin/flapi.js', 'build', 'examples/flights', '--out', out, '--no-lockfile'], { cwd: REPO_ROOT, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`flapi build failed: ${build.stderr || build.stdout}`);
   const built = await prepareBuiltProject(out);
   if (built.artifactSource !== 'flapi bake') throw new Error('flapi bake did not produce the artifact');

@@ -83,7 +83,7 @@ try {
   const times: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const out = join(work, `out-${run}`);
-    const timing = await timeCli([join(REPO_ROOT, 'bin', 'flapi.js'), 'build', project, '--out', out], work);
+    const timing = await timeCli([join(REPO_ROOT, 'bin', 'flapi.js'), 'build', project, '--out', out, '--no-lockfile'], work);
     if (timing.exitCode !== 0) throw new Error(`flapi build failed (exit ${timing.exitCode}): ${timing.output ?? timing.lastLine}`);
     times.push(timing.ms);
     process.stdout.write(`run ${run + 1}: ${Math.round(timing.ms)} ms\n`);

@@ -22,7 +22,7 @@ const { values: flags } = parseArgs({
 
 const out = mkdtempSync(join(tmpdir(), 'flapi-cold-start-'));
 try {
-  const build = spawnSync(process.execPath, ['bin/flapi.js', 'build', 'examples/flights', '--out', out], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const build = spawnSync(process.execPath, ['bin/flapi.js', 'build', 'examples/flights', '--out', out, '--no-lockfile'], { cwd: REPO_ROOT, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`flapi build failed: ${build.stderr || build.stdout}`);
   const built = await prepareBuiltProject(out);
   const spec = builtServerSpec({ built });
