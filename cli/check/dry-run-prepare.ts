@@ -35,6 +35,7 @@ export async function prepare(
 /** Prepares rendered SQL and describes its columns; false when it failed (already reported). */
 export async function prepareRendered(
   connection: DuckDBConnection, rendered: { sql: string; values: readonly BoundValue[] }, file: string, source: string, input: DryRunContext,
+  options: { write?: boolean } = {},
 ): Promise<{ sql: string; columns: ColumnSpec[] } | false> {
   const { sql, values } = rendered;
   try {
@@ -47,6 +48,12 @@ export async function prepareRendered(
     if (unknownCache !== undefined) {
       input.diagnostics.push({ severity: 'warning', file, ...at, code: 'dry-run-skipped',
         message: `not dry-run: reads the cache ${unknownCache}, whose columns are unknown because its cache template could not be checked` });
+      return false;
+    }
+    // A write may target a table another endpoint's template creates at run time (flAPI projects do).
+    if (options.write === true && /Table with name .* does not exist/.test(message)) {
+      input.diagnostics.push({ severity: 'warning', file, ...at, code: 'dry-run-skipped',
+        message: `not dry-run: ${sqlErrorSummary(err)}; fine if another endpoint creates the table before this one runs` });
       return false;
     }
     input.diagnostics.push({ severity: 'error', file, ...at, code: 'sql',

@@ -11,6 +11,7 @@ import type { CheckedTemplates } from './check-template.js';
 import { buildCacheTable } from './dry-run-caches.js';
 import type { DryRunContext, DryRunInput } from './dry-run-input.js';
 import { firstLine, prepareRendered, renderFailed } from './dry-run-prepare.js';
+import { dryRunWrite } from './dry-run-writes.js';
 
 export type { DryRunInput } from './dry-run-input.js';
 
@@ -120,7 +121,9 @@ async function dryRunEndpoint(connection: DuckDBConnection, endpoint: CompiledEn
       renderFailed(input, endpoint.templatePath, sample.error);
       return undefined;
     }
-    const result = await prepareRendered(connection, sample.rendered, endpoint.templatePath, spec.template.sql, input);
+    const result = spec.operation.type === 'write'
+      ? await dryRunWrite(connection, sample.rendered, endpoint.templatePath, spec.template.sql, input)
+      : await prepareRendered(connection, sample.rendered, endpoint.templatePath, spec.template.sql, input);
     if (result === false) return undefined;
     columns ??= result.columns;
   }

@@ -73,10 +73,12 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
     };
     try {
       if (!isRead) {
-        const { statement, result } = await executor.write(lease, rendered);
+        const { statement, result, rowsAffected } = await executor.write(lease, rendered);
+        // A POST creates (flAPI answers 201); PUT, PATCH and DELETE change what exists.
+        if (ctx.method === 'POST') ctx.status = 201;
         ctx.type = JSON_TYPE;
-        ctx.body = endpoint.operation.returnsData ? rowsJson(statement, result, plan.bigint).text : JSON.stringify({ rows_affected: result.rowsChanged });
-        logRun(ctx, rendered.sql, rendered.values, started, result.rowsChanged);
+        ctx.body = endpoint.operation.returnsData ? rowsJson(statement, result, plan.bigint).text : JSON.stringify({ rows_affected: rowsAffected });
+        logRun(ctx, rendered.sql, rendered.values, started, rowsAffected);
         return;
       }
       const query = readQuery(plan, rendered, params);

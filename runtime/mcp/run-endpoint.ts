@@ -68,8 +68,8 @@ export function createEndpointRunner(executor: PlanExecutor): EndpointRunner {
       const guard = guardQuery(lease, plan.timeoutMs);
       try {
         if (!plan.isRead) {
-          const { result } = await executor.write(lease, rendered);
-          if (!plan.endpoint.operation.returnsData) return { ok: true, rows: [], truncated: false, maxRows, rowsAffected: result.rowsChanged };
+          const { result, rowsAffected } = await executor.write(lease, rendered);
+          if (!plan.endpoint.operation.returnsData) return { ok: true, rows: [], truncated: false, maxRows, rowsAffected };
           const rows = (await rowObjectsFromResult(result, plan.bigint)) as Row[];
           return { ok: true, rows: rows.slice(0, maxRows), truncated: rows.length > maxRows, maxRows };
         }

@@ -13,10 +13,14 @@ import type { EndpointPlan } from './endpoint-plan.js';
 import { countSql, pageSql, pageValues, totalFromPage } from './pagination.js';
 import type { ReadQuery } from './read-query.js';
 import { rowsJson, type RowsJson } from './rows-json.js';
+import { splitStatements } from './split-statements.js';
 
 export interface WriteOutcome {
+  /** The last statement and its result: a write's rows (RETURNING, or a closing SELECT) come from it. */
   statement: DuckDBPreparedStatement;
   result: DuckDBMaterializedResult;
+  /** Rows every statement of the template changed, together. */
+  rowsAffected: number;
 }
 
 export interface PlanExecutor {
@@ -93,15 +97,23 @@ export function createPlanExecutor(plan: EndpointPlan, database: Database): Plan
       // Moved before as well as after: a read that prepares while the write runs must not keep
       // its statement past the write (see runtime/db/statement-cache.ts). It moves even on
       // failure: a half-applied write outside a transaction changed data.
-      const transaction = plan.endpoint.operation.transaction;
+      const statements = splitStatements(rendered);
+      // Several statements always run as one: a template is one write, never half of it.
+      const transaction = plan.endpoint.operation.transaction || statements.length > 1;
       database.markDataChanged();
       if (transaction) await lease.connection.run('BEGIN TRANSACTION');
       try {
-        const statement = await lease.prepare(rendered.sql);
-        bindValues(statement, rendered.values);
-        const result = await statement.run();
+        let last: { statement: DuckDBPreparedStatement; result: DuckDBMaterializedResult } | undefined;
+        let rowsAffected = 0;
+        for (const one of statements) {
+          const statement = await lease.prepare(one.sql);
+          bindValues(statement, one.values);
+          const result = await statement.run();
+          rowsAffected += result.rowsChanged;
+          last = { statement, result };
+        }
         if (transaction) await lease.connection.run('COMMIT');
-        return { statement, result };
+        return { ...last!, rowsAffected };
       } catch (err) {
         if (transaction) await lease.connection.run('ROLLBACK').catch(() => undefined);
         throw err;
