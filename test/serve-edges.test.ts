@@ -73,7 +73,7 @@ describe('serve edge cases', () => {
   it('runs a write in a transaction, returns its rows and moves the data version', async () => {
     const before = ((await (await get('/_flapi/ready')).json()) as { data_version: number }).data_version;
     const res = await get('/flights', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":101}' });
-    assert.equal(res.status, 200);
+    assert.equal(res.status, 201, "a POST that writes answers 201 Created");
     assert.deepEqual(await res.json(), [{ id: 101, origin: 'ORD' }]);
     const afterVersion = ((await (await get('/_flapi/ready')).json()) as { data_version: number }).data_version;
     assert.ok(afterVersion > before);

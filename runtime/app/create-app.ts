@@ -9,6 +9,7 @@ import { Router } from '@koa/router';
 import { openDatabase, whitelistedEnv, type Database } from '../db/index.js';
 import type { Manifest } from '../manifest.js';
 import { accessLog } from './access-log.js';
+import { jsonContentType } from './json-content-type.js';
 import { queryLogSettings } from './query-log.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { registerConfigServiceRoutes } from './config-service-routes.js';
@@ -134,6 +135,7 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     app.use(requestIdMiddleware);
     app.use(accessLog(logger));
     app.use(requestMetrics(metrics));
+    app.use(jsonContentType);
     app.use(errorMiddleware(logger));
     app.use(securityHeaders({ hsts: manifest.server.enforceHttps || manifest.server.tls !== undefined }));
     app.use(security.middleware);

@@ -17,6 +17,7 @@ import { respondInFormat } from './format-response.js';
 import { ClientError, ValidationFailed } from './http-errors.js';
 import { readJsonBody } from './read-json-body.js';
 import { watchSlowReader } from './slow-reader.js';
+import { JSON_CONTENT_TYPE } from './json-content-type.js';
 import { elapsedMs } from './access-log.js';
 import type { Logger } from './logger.js';
 import { logQuery, type QueryLogSettings } from './query-log.js';
@@ -32,7 +33,6 @@ export interface HandlerOptions {
   streamIdleMs: number;
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 function queryFormat(value: string | string[] | undefined): string | undefined {
   if (Array.isArray(value)) throw new ValidationFailed([{ field: 'format', message: 'must be given once' }]);
@@ -76,7 +76,7 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
         const { statement, result, rowsAffected } = await executor.write(lease, rendered);
         // A POST creates (flAPI answers 201); PUT, PATCH and DELETE change what exists.
         if (ctx.method === 'POST') ctx.status = 201;
-        ctx.type = JSON_TYPE;
+        ctx.set('Content-Type', JSON_CONTENT_TYPE);
         ctx.body = endpoint.operation.returnsData ? rowsJson(statement, result, plan.bigint).text : JSON.stringify({ rows_affected: rowsAffected });
         logRun(ctx, rendered.sql, rendered.values, started, rowsAffected);
         return;
@@ -93,7 +93,7 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
       if (query.page === undefined) {
         const read = await jsonReader.read({ lease, sql: query.sql, values: query.values, release });
         logRun(ctx, query.sql, query.values, started, read.kind === 'buffered' ? read.rowCount : undefined);
-        ctx.type = JSON_TYPE;
+        ctx.set('Content-Type', JSON_CONTENT_TYPE);
         if (read.kind === 'buffered') {
           ctx.state['rows'] = read.rowCount;
           ctx.body = read.text;
@@ -111,9 +111,13 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
         : await executor.jsonPage(lease, rendered, query);
       const next = nextLink(ctx.path, ctx.querystring, limit, offset, rows.rowCount, total);
       if (total !== undefined) ctx.set('X-Total-Count', String(total));
+      // flAPI's paging headers, beside the body's own `next` and `total_count`.
+      ctx.set('X-Offset', String(offset));
+      ctx.set('X-Limit', String(limit));
+      ctx.set('X-Next', next ?? '');
       logRun(ctx, query.sql, query.values, started, rows.rowCount);
       ctx.state['rows'] = rows.rowCount;
-      ctx.type = JSON_TYPE;
+      ctx.set('Content-Type', JSON_CONTENT_TYPE);
       ctx.body = `{"data":${rows.text},"next":${JSON.stringify(next)},"total_count":${total === undefined ? 'null' : total}}`;
     } finally {
       // A streamed body that holds the lease is still bounded by its reader (slow-reader.ts).

@@ -72,7 +72,7 @@ function interruptQueries(app: FlapiApp): void {
 
 function tooManyHeaders(res: ServerResponse, max: number): void {
   const body = JSON.stringify({ error: `too many request headers (at most ${max})` });
-  res.writeHead(431, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+  res.writeHead(431, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
   res.end(body);
 }
 

@@ -4,7 +4,7 @@ export type ResponseFormat = 'json' | 'csv' | 'ndjson' | 'arrow' | 'parquet';
 export const RESPONSE_FORMATS: readonly ResponseFormat[] = ['json', 'csv', 'ndjson', 'arrow', 'parquet'];
 
 export const CONTENT_TYPES: Readonly<Record<ResponseFormat, string>> = {
-  json: 'application/json; charset=utf-8',
+  json: 'application/json',
   csv: 'text/csv; charset=utf-8; header=present',
   ndjson: 'application/x-ndjson; charset=utf-8',
   arrow: 'application/vnd.apache.arrow.stream',

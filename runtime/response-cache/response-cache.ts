@@ -51,7 +51,7 @@ export interface ResponseCache {
 }
 
 /** Response headers worth replaying from the cache; the rest are per request. */
-const KEPT_HEADERS = ['content-type', 'content-disposition', 'x-total-count', 'link', 'cache-control', 'vary', 'content-language'];
+const KEPT_HEADERS = ['content-type', 'content-disposition', 'x-total-count', 'x-offset', 'x-limit', 'x-next', 'x-max-rows', 'link', 'cache-control', 'vary', 'content-language'];
 
 /** The verified caller as a short key part; `-` for anonymous callers. */
 export function identityOf(ctx: Context): string {

@@ -84,7 +84,7 @@ function tooLarge(bytes: number, limit: number, requestId: string | undefined): 
     error: `the response (${bytes} bytes) exceeds the ${limit}-byte AWS Lambda payload limit; ask for a smaller page with ?limit=, or serve bulk exports from a container`,
     ...(requestId ? { request_id: requestId } : {}),
   };
-  return { statusCode: 500, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify(body)) };
+  return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) };
 }
 
 /**
