@@ -155,3 +155,13 @@ describe('template references and errors', () => {
     assert.throws(() => compileTemplate("SELECT '{{#params.a}}x{{/params.a}}'"), TemplateSyntaxError);
   });
 });
+
+describe('typed literals', () => {
+  it('casts a bound value where a type keyword prefixed the quoted literal', async () => {
+    const { compileTemplate, renderTemplate } = await import('../runtime/template/index.js');
+    const render = (src: string) => renderTemplate(compileTemplate(src), { params: { d: '2024-01-01', t: '10:00:00' } });
+    assert.deepEqual(render("SELECT DATE '{{{params.d}}}' AS d, TIME '{{{params.t}}}' AS t"), { sql: 'SELECT CAST($1 AS DATE) AS d, CAST($2 AS TIME) AS t', values: ['2024-01-01', '10:00:00'] });
+    assert.deepEqual(render("DATE '{{{params.d}}}'"), { sql: 'CAST($1 AS DATE)', values: ['2024-01-01'] });
+    assert.equal(render("SELECT updated_date '{{{params.d}}}'").sql, 'SELECT updated_date $1');
+  });
+});

@@ -60,7 +60,18 @@ function renderNodes(nodes: readonly TemplateNode[], context: TemplateContext, s
           }
         }
         state.values.push(value);
-        state.sql += `$${state.values.length}${like ? LIKE_ESCAPE : ''}`;
+        // `DATE '{{{params.d}}}'`: a typed literal takes a string constant, not a parameter,
+        // so the bound value is cast instead (`CAST($1 AS DATE)`), meaning the same.
+        // Only the end of the SQL matters; a leading space lets a keyword at its very start match.
+        const end = state.sql.slice(-32);
+        const typed = TYPED_LITERAL.exec(` ${end}`);
+        if (typed !== null) {
+          // Everything up to and including the character before the keyword.
+          const head = state.sql.slice(0, state.sql.length - end.length + typed.index);
+          state.sql = `${head}CAST($${state.values.length} AS ${typed[2]!.toUpperCase()})`;
+        } else {
+          state.sql += `$${state.values.length}${like ? LIKE_ESCAPE : ''}`;
+        }
         break;
       }
       case 'refuse':
@@ -87,6 +98,9 @@ function renderSection(node: Extract<TemplateNode, { kind: 'section' }>, context
     state.stack.pop();
   }
 }
+
+/** SQL ending in a type keyword that prefixes a string literal (`DATE '2024-01-01'`). */
+const TYPED_LITERAL = /([^A-Za-z0-9_."])(DATE|TIME|TIMESTAMP|TIMESTAMPTZ|INTERVAL|UUID|JSON)\s*$/i;
 
 /**
  * A quoted literal holding request values right after LIKE / ILIKE (or `~~`) is a pattern
