@@ -160,4 +160,16 @@ describe('flAPI keys at run time', () => {
     assert.equal(ok.headers.get('access-control-allow-headers'), 'Content-Type, X-Custom');
     assert.equal((await preflight('DELETE')).status, 403);
   });
+
+  it('sends mcp.instructions to MCP clients at initialize', async () => {
+    const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+    const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
+    const client = new Client({ name: 'compat-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', url), { requestInit: { headers: { Origin: 'https://app.example.com' } } }));
+    try {
+      assert.equal(client.getInstructions(), 'Use get_items to list items.\n');
+    } finally {
+      await client.close();
+    }
+  });
 });

@@ -95,7 +95,9 @@ export function mcpMiddleware(manifest: Manifest, options: McpOptions): Middlewa
   if (!mcpEnabled(manifest, catalog)) return (_ctx, next) => next();
   const paths = new Set(mcpPaths(manifest));
   const info: ServerInfo = { name: manifest.project.serverName ?? manifest.project.name, version: SERVER_VERSION };
-  if (manifest.project.description !== undefined) info.instructions = manifest.project.description;
+  // flAPI's `mcp.instructions` (or -file) first; the project description otherwise.
+  const instructions = manifest.mcp?.instructions ?? manifest.project.description;
+  if (instructions !== undefined) info.instructions = instructions;
   const bodyLimit = manifest.server.bodyLimit;
   return async function handleMcp(ctx: Context, next: Next): Promise<void> {
     if (!paths.has(ctx.path)) return next();
