@@ -84,6 +84,7 @@ function namedType(name: string, uses: Set<SharedTypeName>, bigint: BigintMode):
     case 'interval':
     case 'uuid':
     case 'base64':
+    case 'wkt':
     case 'bits':
       return 'string';
     case 'json':

@@ -54,6 +54,8 @@ function namedSchema(name: string, args: number[], bigint: BigintMode): JsonSche
       return { type: 'string', ...format };
     case 'base64':
       return { type: 'string', contentEncoding: 'base64' };
+    case 'wkt':
+      return { type: 'string', description: 'Geometry as WKT, e.g. POINT (1 2).' };
     case 'bits':
       return { type: 'string', pattern: '^[01]*$' };
     case 'null':

@@ -40,6 +40,7 @@ import {
 } from '@duckdb/node-api';
 import type { JsonValue } from './json-value.js';
 import { wireTypeOf, type BigintMode } from './wire-types.js';
+import { wkbText } from './wkb-text.js';
 import {
   dateText,
   intervalText,
@@ -167,7 +168,7 @@ export function createValueConverter(type: DuckDBType, bigint: BigintMode = 'aut
     case DuckDBTypeId.BLOB:
       return nonNull((v: DuckDBBlobValue) => base64(v.bytes));
     case DuckDBTypeId.GEOMETRY:
-      return nonNull((v: DuckDBGeometryValue) => base64(v.bytes));
+      return nonNull((v: DuckDBGeometryValue) => wkbText(v.bytes));
     case DuckDBTypeId.BIT:
       return nonNull((v: DuckDBBitValue) => v.toString());
     case DuckDBTypeId.LIST:
@@ -249,7 +250,8 @@ export function dynamicJsonValue(value: DuckDBValue): JsonValue {
   if (value instanceof DuckDBTimeValue) return timeOfDayText(Number(value.micros));
   if (value instanceof DuckDBTimeNSValue) return timeOfDayNanosText(value.nanos);
   if (value instanceof DuckDBIntervalValue) return intervalText(value.months, value.days, value.micros);
-  if (value instanceof DuckDBBlobValue || value instanceof DuckDBGeometryValue) return base64(value.bytes);
+  if (value instanceof DuckDBGeometryValue) return wkbText(value.bytes);
+  if (value instanceof DuckDBBlobValue) return base64(value.bytes);
   if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue) return value.items.map(dynamicJsonValue);
   if (value instanceof DuckDBStructValue) {
     const out: Record<string, JsonValue> = {};

@@ -29,6 +29,8 @@ export type WireKind =
   | 'uuid'
   /** bytes as base64 */
   | 'base64'
+  /** GEOMETRY as WKT text (`POINT (1 2)`) */
+  | 'wkt'
   /** a bit string as 0s and 1s */
   | 'bits'
   | 'null'
@@ -94,7 +96,8 @@ export const WIRE_TYPES: readonly WireType[] = [
   { kind: 'timestamp-tz', ids: [T.TIMESTAMP_TZ], names: ['TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ'], format: 'date-time' },
   { kind: 'interval', ids: [T.INTERVAL], names: ['INTERVAL'], format: 'duration' },
   { kind: 'uuid', ids: [T.UUID], names: ['UUID'], format: 'uuid' },
-  { kind: 'base64', ids: [T.BLOB, T.GEOMETRY], names: ['BLOB', 'BYTEA', 'GEOMETRY'] },
+  { kind: 'base64', ids: [T.BLOB], names: ['BLOB', 'BYTEA'] },
+  { kind: 'wkt', ids: [T.GEOMETRY], names: ['GEOMETRY'] },
   { kind: 'bits', ids: [T.BIT], names: ['BIT', 'BITSTRING'] },
   { kind: 'null', ids: [T.SQLNULL], names: ['SQLNULL', 'NULL'] },
   // By name only: at run time a JSON column is a VARCHAR with an alias (wireTypeOf).
