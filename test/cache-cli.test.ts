@@ -44,7 +44,10 @@ test('flapi cache status and refresh talk to the running server, with the admin 
   try {
     // The CLI finds the server through the project's http-port.
     p.write('flapi.yaml', yaml(server.port));
-    const empty = await flapi(['cache', 'status', p.dir]);
+    const anonymous = await flapi(['cache', 'status', p.dir]);
+    assert.equal(anonymous.code, 2, 'the cache report needs the admin token');
+    assert.match(anonymous.stderr, /--admin-token or set FLAPI_ADMIN_TOKEN/);
+    const empty = await flapi(['cache', 'status', p.dir], { FLAPI_ADMIN_TOKEN: 's3cret-token' });
     assert.equal(empty.code, 1, 'a cache without data is not fresh');
     assert.match(empty.stdout, /get_items\s+main\.items \(full, duckdb\)\s+empty\s+0 rows\s+refreshed never/);
 
@@ -61,10 +64,10 @@ test('flapi cache status and refresh talk to the running server, with the admin 
     assert.equal(named.code, 0, named.stderr);
     assert.match(named.stdout, /3 rows written/);
 
-    const status = await flapi(['cache', 'status', p.dir]);
+    const status = await flapi(['cache', 'status', p.dir], { FLAPI_ADMIN_TOKEN: 's3cret-token' });
     assert.equal(status.code, 0);
     assert.match(status.stdout, /get_items\s+main\.items \(full, duckdb\)\s+fresh\s+3 rows\s+refreshed \d+s ago/);
-    const json = JSON.parse((await flapi(['cache', 'status', p.dir, '--json'])).stdout) as { caches: { snapshots: unknown[] }[] };
+    const json = JSON.parse((await flapi(['cache', 'status', p.dir, '--json'], { FLAPI_ADMIN_TOKEN: 's3cret-token' })).stdout) as { caches: { snapshots: unknown[] }[] };
     assert.equal(json.caches[0]!.snapshots.length, 2);
 
     const unknown = await flapi(['cache', 'refresh', p.dir, '-e', 'nope'], { FLAPI_ADMIN_TOKEN: 's3cret-token' });

@@ -74,7 +74,7 @@ describe('one canonical path for the router and the admin guard', () => {
   }
 
   async function refreshes(): Promise<number> {
-    const report = (await (await fetch(`${server.url}/_flapi/cache`)).json()) as { caches: { snapshots: unknown[] }[] };
+    const report = (await (await fetch(`${server.url}/_flapi/cache`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { caches: { snapshots: unknown[] }[] };
     return report.caches[0]!.snapshots.length;
   }
 
@@ -123,6 +123,8 @@ describe('one canonical path for the router and the admin guard', () => {
     assert.equal(await send('GET', '/_flapi/health'), 200);
     assert.equal(await send('GET', '/_flapi/metrics'), 401);
     assert.equal(await send('GET', '/_flapi/metrics', TOKEN), 200);
+    assert.equal(await send('GET', '/_flapi/cache'), 401);
+    assert.equal(await send('GET', '/_flapi/cache', TOKEN), 200);
     assert.equal(await send('POST', '/_flapi/cache/cached/refresh'), 401);
     assert.equal(await send('POST', '/_flapi/cache/cached/refresh', TOKEN), 200);
   });

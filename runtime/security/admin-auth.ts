@@ -1,6 +1,6 @@
 /**
  * The admin credential for the mutating `/_flapi/*` routes (cache refresh and whatever
- * else changes server state) and, when configured, `/_flapi/metrics`. It is a bearer
+ * else changes server state), the cache report and, when configured, `/_flapi/metrics`. It is a bearer
  * token compared by digest in constant time. With no token configured those routes
  * answer only clients on the loopback interface (judged by the socket, never by a
  * forwarded header, and never when the address is unknown or the server sits behind a
@@ -47,7 +47,11 @@ export function createAdminGuard(spec: AdminSpec | undefined, env: Environment, 
       // the router might accept can only ever be guarded more, never less.
       if (!isReservedPath(path) || OPEN_PATHS.has(path)) return false;
       if (!READ_METHODS.has(method)) return true;
-      return protectMetrics && path.toLowerCase() === '/_flapi/metrics';
+      const lower = path.toLowerCase();
+      // The cache report carries refresh errors verbatim: source file paths, database
+      // hosts and user names. flAPI's config service guards the same records.
+      if (lower === '/_flapi/cache' || lower.startsWith('/_flapi/cache/')) return true;
+      return protectMetrics && lower === '/_flapi/metrics';
     },
     check(headers, remoteAddress) {
       if (digest === undefined) return !behindProxy && isLoopback(remoteAddress) ? 'ok' : 'loopback-only';
