@@ -9,6 +9,7 @@ import { Router } from '@koa/router';
 import { openDatabase, whitelistedEnv, type Database } from '../db/index.js';
 import type { Manifest } from '../manifest.js';
 import { accessLog } from './access-log.js';
+import { createStreamSlots } from './stream-slots.js';
 import { jsonContentType } from './json-content-type.js';
 import { queryLogSettings } from './query-log.js';
 import { registerAdminRoutes } from './admin-routes.js';
@@ -106,6 +107,7 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     const executors = compileEndpointPlans(manifest, database, env, caches.catalog);
     const openEndpoints = openEndpointNames(manifest);
     const streamIdleMs = httpLimits(manifest.server).streamIdleMs;
+    const streamSlots = createStreamSlots(pool.size);
     const router = new Router(ROUTER_OPTIONS);
     registerAdminRoutes(router, manifest, database, artifact?.version, caches);
     registerCacheRoutes(router, caches);
@@ -118,6 +120,7 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
         queryLog: queryLogSettings(manifest, endpoint),
         rawAlias: openEndpoints.has(endpoint.name),
         streamIdleMs,
+        streamSlots,
       });
       router.register(routePath(endpoint.urlPath), [endpoint.method], handler, { name: endpoint.name });
     }

@@ -17,6 +17,7 @@ import { respondInFormat } from './format-response.js';
 import { ClientError, ValidationFailed } from './http-errors.js';
 import { readJsonBody } from './read-json-body.js';
 import { watchSlowReader } from './slow-reader.js';
+import type { StreamSlots } from './stream-slots.js';
 import { JSON_CONTENT_TYPE } from './json-content-type.js';
 import { elapsedMs } from './access-log.js';
 import type { Logger } from './logger.js';
@@ -31,6 +32,8 @@ export interface HandlerOptions {
   rawAlias?: boolean;
   /** A streamed response whose client reads nothing for this long is cut off. */
   streamIdleMs: number;
+  /** Shared by every endpoint of the app: how many streams may hold a connection at once. */
+  streamSlots?: StreamSlots;
 }
 
 
@@ -84,8 +87,15 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
       const query = readQuery(plan, rendered, params);
       if (plan.maxRows !== undefined) ctx.set('X-Max-Rows', String(plan.maxRows));
       if (format !== 'json') {
+        // Parquet gives its connection back once DuckDB wrote the file; the others hold it while streaming.
+        const slots = format === 'parquet' ? undefined : options.streamSlots;
+        slots?.take();
         handedOver = true;
-        await respondInFormat({ ctx, format, lease, sql: query.sql, values: query.values, name: endpoint.name, release, guard, bigint: plan.bigint });
+        const streamRelease = slots === undefined ? release : () => {
+          slots.give();
+          release();
+        };
+        await respondInFormat({ ctx, format, lease, sql: query.sql, values: query.values, name: endpoint.name, release: streamRelease, guard, bigint: plan.bigint });
         logRun(ctx, query.sql, query.values, started);
         watchSlowReader(ctx.res, options.streamIdleMs, () => guard.abort());
         return;

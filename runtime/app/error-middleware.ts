@@ -5,7 +5,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { Context, Next } from 'koa';
-import { ClientError, ValidationFailed, isInterruptError, isPermissionError, isValueConversionError } from './http-errors.js';
+import { ClientError, ValidationFailed, isInterruptError, isMissingFileError, isPermissionError, isValueConversionError } from './http-errors.js';
 import type { Logger } from './logger.js';
 import { refusedParameter } from './conversion-error.js';
 import { PoolBusyError } from '../db/connection-pool.js';
@@ -56,6 +56,13 @@ export function errorMiddleware(logger: Logger) {
         ctx.status = 503;
         ctx.set('Retry-After', String(err.retryAfterSeconds));
         ctx.body = { error: err.message, request_id: requestId };
+        return;
+      }
+      if (isMissingFileError(err)) {
+        ctx.status = 404;
+        // The message names the path: the client gets none of it.
+        ctx.body = { error: 'Not Found', request_id: requestId };
+        logger.info('file named by the request not found', { request_id: requestId, path: ctx.path, detail: (err as Error).message });
         return;
       }
       if (isPermissionError(err)) {

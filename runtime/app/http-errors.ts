@@ -46,3 +46,11 @@ export function isInterruptError(err: unknown): boolean {
 export function isPermissionError(err: unknown): boolean {
   return err instanceof Error && err.message.startsWith('Permission Error');
 }
+
+/**
+ * A file the query names does not exist (`read_csv('{{{conn.dir}}}/{{params.name}}.csv')`
+ * with a name nobody has): what was asked for is not there, a 404, never a 500.
+ */
+export function isMissingFileError(err: unknown): boolean {
+  return err instanceof Error && /^IO Error: (No files found that match the pattern|Cannot open file)/.test(err.message);
+}
