@@ -146,6 +146,17 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     app.use(openApiRoutes(manifest));
     app.use(mcpMiddleware(manifest, { executors, logger }));
     app.use(router.routes());
+    // A method no route implements (TRACE, PROPFIND) is the client's mistake, not a server
+    // failure: 405 where the path exists, else 404, never the router's 501.
+    app.use(async (ctx, next) => {
+      await next();
+      if (ctx.status !== 501 || ctx.body != null) return;
+      if (ctx.response.get('Allow')) ctx.status = 405;
+      else {
+        ctx.remove('Allow');
+        ctx.status = 404;
+      }
+    });
     app.use(router.allowedMethods());
 
     const callback = () => {
