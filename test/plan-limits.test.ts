@@ -109,3 +109,35 @@ describe('slow readers and disconnects', () => {
     assert.ok(Date.now() - started < 5_000);
   });
 });
+
+describe('paging when the endpoint declares limit and offset itself', () => {
+  // flAPI projects declare them, often without defaults: a bare request still gets the default page.
+  const m = manifest([
+    endpoint({
+      urlPath: '/declared',
+      pagination: true,
+      sql: 'SELECT id FROM flights ORDER BY id',
+      params: [
+        { name: 'limit', in: 'query', required: false, validators: [{ type: 'int', min: 1, max: 1000 }] },
+        { name: 'offset', in: 'query', required: false, validators: [{ type: 'int', min: 0 }] },
+      ],
+    }),
+  ]);
+  let server: HttpServerHandle;
+  before(async () => {
+    server = await startServer(m, { port: 0, logger: silentLogger });
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it('pages with the defaults, and with what the request names', async () => {
+    const bare = (await (await fetch(`${server.url}/declared`)).json()) as { data: { id: number }[]; total_count: number };
+    assert.equal(bare.data.length, m.server.defaultLimit);
+    assert.equal(bare.total_count, 30);
+    const page = await fetch(`${server.url}/declared?limit=2&offset=3`);
+    assert.deepEqual(((await page.json()) as { data: unknown[] }).data, [{ id: 4 }, { id: 5 }]);
+    assert.equal(page.headers.get('x-offset'), '3');
+    assert.equal(page.headers.get('x-limit'), '2');
+  });
+});

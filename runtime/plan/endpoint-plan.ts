@@ -43,6 +43,9 @@ export interface EndpointPlan {
   readonly bodyLimit: number;
   /** How wide integers are written (`serialization.bigint`). */
   readonly bigint: BigintMode;
+  /** The page a request gets when it names no `limit` (also when the endpoint declares `limit` itself), and the largest. */
+  readonly defaultLimit: number;
+  readonly maxLimit: number;
   readonly context: RenderContext;
   /** The SQL and bound values for validated params and the verified caller. */
   render(params: Readonly<Record<string, ParamValue>>, auth?: AuthContext): RenderedSql;
@@ -83,6 +86,8 @@ export function compilePlan(endpoint: EndpointSpec, server: ServerSettings, cont
     timeoutMs: server.requestTimeoutMs,
     bodyLimit: server.bodyLimit,
     bigint: server.bigint ?? 'auto',
+    defaultLimit: server.defaultLimit,
+    maxLimit: server.maxLimit,
     context,
     render(values, auth) {
       const authValues = readsAuth ? { auth: authTemplateValues(auth ?? ANONYMOUS_AUTH) } : undefined;

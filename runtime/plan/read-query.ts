@@ -19,20 +19,29 @@ export interface ReadQuery {
  * `cap` overrides the plan's row cap: an MCP tool asks for one row more than it shows, to
  * tell a cut-off result from one that fits.
  */
+/**
+ * The page asked for: an endpoint may declare `limit` / `offset` itself (flAPI projects
+ * do), without defaults, so a request that names neither still gets the default page.
+ */
+function askedPage(plan: EndpointPlan, params: Readonly<Record<string, ParamValue>>): { limit: number; offset: number } {
+  const limit = params['limit'] === undefined ? plan.defaultLimit : Math.min(Number(params['limit']), plan.maxLimit);
+  const offset = params['offset'] === undefined ? 0 : Number(params['offset']);
+  return { limit, offset };
+}
+
 export function readQuery(plan: EndpointPlan, rendered: RenderedSql, params: Readonly<Record<string, ParamValue>>, cap?: number): ReadQuery {
   const limitCap = cap ?? plan.maxRows;
   if (plan.paging === 'outer') {
-    const asked = Number(params['limit']);
+    const { limit: asked, offset } = askedPage(plan, params);
     const limit = limitCap !== undefined && asked > limitCap ? limitCap : asked;
-    const offset = Number(params['offset']);
     return { sql: pageSql(rendered.sql, rendered.values.length), values: pageValues(rendered.values, limit, offset), page: { limit, offset } };
   }
   const out: ReadQuery = limitCap !== undefined && plan.isRead
     ? { sql: pageSql(rendered.sql, rendered.values.length), values: pageValues(rendered.values, limitCap, 0) }
     : { sql: rendered.sql, values: rendered.values };
   if (plan.paging === 'own') {
-    const asked = Number(params['limit']);
-    out.page = { limit: limitCap !== undefined && asked > limitCap ? limitCap : asked, offset: Number(params['offset']) };
+    const { limit: asked, offset } = askedPage(plan, params);
+    out.page = { limit: limitCap !== undefined && asked > limitCap ? limitCap : asked, offset };
   }
   return out;
 }
