@@ -25,6 +25,8 @@ describe('streamed exports and the pool', () => {
     }),
   ]);
   m.server.poolSize = 2;
+  // An export waits this long for its turn before the 503.
+  m.server.poolWaitMs = 1500;
   m.connections['main']!.properties = { dir };
   let server: HttpServerHandle;
   const sockets: Socket[] = [];
@@ -38,14 +40,20 @@ describe('streamed exports and the pool', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('refuses a second concurrent export with 503 while lookups keep a connection', async () => {
+  it('queues a second concurrent export, answers 503 past the wait, and lookups keep a connection', async () => {
     const { port } = new URL(server.url);
     const stalled = connect(Number(port), '127.0.0.1');
     sockets.push(stalled);
     stalled.write('GET /export?format=csv HTTP/1.1\r\nHost: x\r\n\r\n');
     await new Promise<void>((resolve) => stalled.once('data', () => resolve()));
     stalled.pause();
-    const second = await fetch(`${server.url}/export?format=csv`, { signal: AbortSignal.timeout(10_000) });
+    // Lookups run while the second export waits: waiting for a slot holds no connection.
+    const secondPending = fetch(`${server.url}/export?format=csv`, { signal: AbortSignal.timeout(10_000) });
+    for (let i = 0; i < 3; i++) {
+      const one = await fetch(`${server.url}/one?w=${i}`, { signal: AbortSignal.timeout(5_000) });
+      assert.deepEqual(await one.json(), [{ one: 1 }]);
+    }
+    const second = await secondPending;
     assert.equal(second.status, 503);
     assert.equal(second.headers.get('retry-after'), '1');
     assert.match(((await second.json()) as { error: string }).error, /too many exports/);
@@ -53,7 +61,13 @@ describe('streamed exports and the pool', () => {
       const one = await fetch(`${server.url}/one?i=${i}`, { signal: AbortSignal.timeout(5_000) });
       assert.deepEqual(await one.json(), [{ one: 1 }]);
     }
+    // An export that waits while the slot frees gets it.
+    const third = fetch(`${server.url}/export?format=csv`, { signal: AbortSignal.timeout(30_000) });
+    await new Promise((r) => setTimeout(r, 200));
     stalled.destroy();
+    const served = await third;
+    assert.equal(served.status, 200);
+    await served.body?.cancel();
     // Its slot comes back with its connection.
     for (let i = 0; i < 100 && server.current.database.pool.inUse > 0; i++) await new Promise((r) => setTimeout(r, 20));
     const again = await fetch(`${server.url}/export?format=csv`, { signal: AbortSignal.timeout(30_000) });

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import { Router } from '@koa/router';
-import { openDatabase, whitelistedEnv, type Database } from '../db/index.js';
+import { DEFAULT_POOL_WAIT_MS, openDatabase, whitelistedEnv, type Database } from '../db/index.js';
 import type { Manifest } from '../manifest.js';
 import { accessLog } from './access-log.js';
 import { createStreamSlots } from './stream-slots.js';
@@ -107,7 +107,7 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     const executors = compileEndpointPlans(manifest, database, env, caches.catalog);
     const openEndpoints = openEndpointNames(manifest);
     const streamIdleMs = httpLimits(manifest.server).streamIdleMs;
-    const streamSlots = createStreamSlots(pool.size);
+    const streamSlots = createStreamSlots(pool.size, manifest.server.poolWaitMs ?? DEFAULT_POOL_WAIT_MS);
     const router = new Router(ROUTER_OPTIONS);
     registerAdminRoutes(router, manifest, database, artifact?.version, caches);
     registerCacheRoutes(router, caches);

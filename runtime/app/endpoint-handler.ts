@@ -60,7 +60,16 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
   const cache = isRead ? options.responseCache : undefined;
 
   async function run(ctx: Context, format: ResponseFormat, params: Readonly<Record<string, ParamValue>>, rendered: RenderedSql): Promise<void> {
-    const lease: PooledConnection = await pool.acquire();
+    // A streamed export waits for its slot before it borrows a connection, so waiting never holds one.
+    const slots = isRead && format !== 'json' && format !== 'parquet' ? options.streamSlots : undefined;
+    if (slots !== undefined) await slots.take();
+    let lease: PooledConnection;
+    try {
+      lease = await pool.acquire();
+    } catch (err) {
+      slots?.give();
+      throw err;
+    }
     const started = performance.now();
     const guard = guardQuery(lease, plan.timeoutMs);
     // A client that goes away interrupts its query at once.
@@ -73,6 +82,7 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
       guard.stop();
       ctx.res.off('close', onClose);
       pool.release(lease);
+      slots?.give();
     };
     try {
       if (!isRead) {
@@ -87,15 +97,8 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
       const query = readQuery(plan, rendered, params);
       if (plan.maxRows !== undefined) ctx.set('X-Max-Rows', String(plan.maxRows));
       if (format !== 'json') {
-        // Parquet gives its connection back once DuckDB wrote the file; the others hold it while streaming.
-        const slots = format === 'parquet' ? undefined : options.streamSlots;
-        slots?.take();
         handedOver = true;
-        const streamRelease = slots === undefined ? release : () => {
-          slots.give();
-          release();
-        };
-        await respondInFormat({ ctx, format, lease, sql: query.sql, values: query.values, name: endpoint.name, release: streamRelease, guard, bigint: plan.bigint });
+        await respondInFormat({ ctx, format, lease, sql: query.sql, values: query.values, name: endpoint.name, release, guard, bigint: plan.bigint });
         logRun(ctx, query.sql, query.values, started);
         watchSlowReader(ctx.res, options.streamIdleMs, () => guard.abort());
         return;
