@@ -19,6 +19,8 @@ export interface AdminGuard {
   /** Does this request need the admin credential? */
   guards(method: string, path: string): boolean;
   check(headers: RequestHeaders, remoteAddress: string | undefined): AdminVerdict;
+  /** An admin token is configured (else admin routes answer local clients only). */
+  readonly hasToken: boolean;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -42,6 +44,7 @@ export function createAdminGuard(spec: AdminSpec | undefined, env: Environment, 
   const digest = token === undefined ? undefined : storedKeyDigest(token);
   const protectMetrics = spec?.protectMetrics ?? false;
   return {
+    hasToken: digest !== undefined,
     guards(method, path) {
       // Paths arrive canonical; the prefix is still compared in any case, so a spelling
       // the router might accept can only ever be guarded more, never less.

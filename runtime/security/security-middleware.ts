@@ -122,8 +122,13 @@ export function createSecurity(manifest: Manifest, options: SecurityOptions): Se
     if (auth.authenticated && !ctx.headerSent && !ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'private');
   }
 
+  const READS = new Set(['GET', 'HEAD']);
+
   /** Not an endpoint or MCP: docs, `/_flapi/*` and 404s. */
   function otherGuard(ctx: Context, adminGuarded: boolean): Guard {
+    // Without an admin token, a local client reading the cache report still needs the
+    // project's own credential (under global auth): loopback is not an identity.
+    if (adminGuarded && !admin.hasToken && READS.has(ctx.method)) return policy.other;
     // The admin token (a bearer token of its own) and metrics' own setting guard these.
     if (adminGuarded || ctx.path === '/_flapi/metrics') return policy.unauthenticated;
     return DOC_PATHS.has(ctx.path) ? policy.docs : policy.other;
