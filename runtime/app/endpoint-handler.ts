@@ -149,8 +149,8 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
     if (!parsed.ok) throw new ValidationFailed(parsed.errors);
     const params = parsed.values;
     const auth = authOf(ctx.state);
-    const rendered = plan.render(params, auth);
-    const produce = () => run(ctx, format, params, rendered);
+    // Rendered only on a miss: a cache hit needs the validated inputs, not the SQL.
+    const produce = () => run(ctx, format, params, plan.render(params, auth));
     if (cache === undefined || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return produce();
     const key = plan.cacheKey({ params, identity: identityOf(ctx), format, version: cache.version() });
     const alias = options.rawAlias === true && ctx.method === 'GET' && !auth.authenticated

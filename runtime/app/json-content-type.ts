@@ -5,8 +5,9 @@
  * `; charset=utf-8` to the bodies it serialises; this puts the header back to the one form.
  */
 import type { Context, Next } from 'koa';
+import { CONTENT_TYPES } from '../formats/index.js';
 
-export const JSON_CONTENT_TYPE = 'application/json';
+export const JSON_CONTENT_TYPE = CONTENT_TYPES.json;
 
 const KOA_JSON = 'application/json; charset=utf-8';
 

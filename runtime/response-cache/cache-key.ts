@@ -1,13 +1,10 @@
 /**
- * The response-cache key of a request, from the raw parts both callers have: the Koa
- * middleware (`ctx.path`, `ctx.querystring`) and the below-Koa hit path (the request
- * line). One function, so the two can never disagree about what is the same request.
- *
- * Key: path, query with its pairs sorted, negotiated format, and who is asking: the
- * verified identity when the caller knows it (the Koa middleware, after the security
- * middleware), else a hash of the credentials the request carries, which for a request
- * without any is `-`, the same as an anonymous identity (so two callers never share an
- * entry, and the below-Koa path only ever finds anonymous entries of open endpoints).
+ * The raw-request alias of a response-cache entry: path, query with its pairs sorted,
+ * negotiated format, and a hash of the credential headers (`-` without any). The endpoint
+ * handler files an entry under it (besides the plan's key, runtime/plan/plan-cache-key.ts)
+ * only for endpoints the raw request alone decides; the below-Koa hit path looks it up
+ * from the request line without parsing anything. One function for both sides, so they
+ * can never disagree about what is the same request.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -22,8 +19,6 @@ export interface KeyParts {
   /** Raw query string without `?` (Koa's `ctx.querystring`). */
   querystring: string;
   headers: IncomingHttpHeaders;
-  /** The verified caller (`-` when anonymous); when absent, the credential headers stand in. */
-  identity?: string;
 }
 
 function sortedQuery(querystring: string): string {
@@ -56,11 +51,11 @@ function credentialHash(headers: IncomingHttpHeaders, names: readonly string[]):
   return material === '' ? '-' : createHash('sha256').update(material).digest('base64url');
 }
 
-export function requestFormat(parts: KeyParts): ResponseFormat | undefined {
+function requestFormat(parts: KeyParts): ResponseFormat | undefined {
   return negotiateFormat(headerText(parts.headers.accept) || undefined, formatParam(parts.querystring));
 }
 
-export function cacheKey(parts: KeyParts, authHeaders: readonly string[] = DEFAULT_AUTH_HEADERS): string {
+export function rawAliasKey(parts: KeyParts, authHeaders: readonly string[] = DEFAULT_AUTH_HEADERS): string {
   const format = requestFormat(parts);
-  return `${parts.path}?${sortedQuery(parts.querystring)}\u0000${format ?? '?'}\u0000${parts.identity ?? credentialHash(parts.headers, authHeaders)}`;
+  return `${parts.path}?${sortedQuery(parts.querystring)}\u0000${format ?? '?'}\u0000${credentialHash(parts.headers, authHeaders)}`;
 }

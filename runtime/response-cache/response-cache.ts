@@ -16,7 +16,7 @@
 import { authOf, identityKey } from '../security/auth-context.js';
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
-import { cacheKey, type KeyParts } from './cache-key.js';
+import { rawAliasKey, type KeyParts } from './cache-key.js';
 import { etagMatches, strongEtag } from './etag.js';
 import { LruStore, type CachedResponse } from './lru-store.js';
 
@@ -106,7 +106,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   };
 
   const fileAlias = (alias: KeyParts, entry: CachedResponse) => {
-    const raw = cacheKey(alias);
+    const raw = rawAliasKey(alias);
     // Counted in full: the alias may outlive the entry it was filed with.
     if (store.get(raw) !== entry) store.set(raw, entry);
   };
@@ -187,7 +187,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     },
     lookup: (parts) => {
       syncVersion();
-      return store.get(cacheKey(parts));
+      return store.get(rawAliasKey(parts));
     },
     countHit,
     invalidate: () => store.clear(),
