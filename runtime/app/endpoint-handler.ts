@@ -8,7 +8,7 @@
 import type { Context } from 'koa';
 import type { PooledConnection } from '../db/index.js';
 import { negotiateFormat, RESPONSE_FORMATS, type ResponseFormat } from '../formats/index.js';
-import { createJsonReader, guardQuery, nextLink, readQuery, rowsJson, type PlanExecutor } from '../plan/index.js';
+import { createJsonReader, createKeyBatcher, guardQuery, nextLink, readQuery, rowsJson, type PlanExecutor, type RowsJson } from '../plan/index.js';
 import { identityOf, type ResponseCache } from '../response-cache/index.js';
 import { authOf } from '../security/auth-context.js';
 import type { RenderedSql } from '../template/index.js';
@@ -58,8 +58,24 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
     });
   };
   const cache = isRead ? options.responseCache : undefined;
+  const batcher = plan.coalesce ? createKeyBatcher({ pool, bigint: plan.bigint, timeoutMs: plan.timeoutMs }) : undefined;
+
+  /** The JSON body of an unpaged read, when concurrent lookups of the same key query answered it together. */
+  function answer(ctx: Context, rows: RowsJson, rendered: RenderedSql, started: number): void {
+    logRun(ctx, rendered.sql, rendered.values, started, rows.rowCount);
+    if (plan.maxRows !== undefined) ctx.set('X-Max-Rows', String(plan.maxRows));
+    ctx.state['rows'] = rows.rowCount;
+    ctx.set('Content-Type', JSON_CONTENT_TYPE);
+    ctx.body = rows.text;
+  }
 
   async function run(ctx: Context, format: ResponseFormat, params: Readonly<Record<string, ParamValue>>, rendered: RenderedSql): Promise<void> {
+    if (batcher !== undefined && format === 'json') {
+      const started = performance.now();
+      const batched = batcher.lookup(rendered, plan.maxRows);
+      const rows = batched === undefined ? undefined : await batched;
+      if (rows !== undefined) return answer(ctx, rows, rendered, started);
+    }
     // A streamed export waits for its slot before it borrows a connection, so waiting never holds one.
     const slots = isRead && format !== 'json' && format !== 'parquet' ? options.streamSlots : undefined;
     if (slots !== undefined) await slots.take();
