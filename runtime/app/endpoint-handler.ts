@@ -8,7 +8,7 @@
 import type { Context } from 'koa';
 import type { PooledConnection } from '../db/index.js';
 import { negotiateFormat, RESPONSE_FORMATS, type ResponseFormat } from '../formats/index.js';
-import { createJsonReader, createKeyBatcher, guardQuery, nextLink, readQuery, rowsJson, type PlanExecutor, type RowsJson } from '../plan/index.js';
+import { createJsonReader, createKeyBatcher, guardQuery, nextLink, readQuery, rowsJson, type BatchedRows, type PlanExecutor } from '../plan/index.js';
 import { identityOf, type ResponseCache } from '../response-cache/index.js';
 import { authOf } from '../security/auth-context.js';
 import type { RenderedSql } from '../template/index.js';
@@ -51,18 +51,18 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
     ? { logger: options.logger, settings: options.queryLog }
     : undefined;
   /** One line per query run for a request, when the endpoint's connection asks for it. */
-  const logRun = (ctx: Context, sql: string, values: readonly unknown[], started: number, rows?: number) => {
+  const logRun = (ctx: Context, sql: string, values: readonly unknown[], started: number, rows?: number, batch?: number) => {
     if (queryLog === undefined) return;
     logQuery(queryLog.logger, queryLog.settings, {
-      endpoint: endpoint.name, sql, values, ms: elapsedMs(started), ...(rows !== undefined ? { rows } : {}), request_id: String(ctx.state['requestId'] ?? ''),
+      endpoint: endpoint.name, sql, values, ms: elapsedMs(started), ...(rows !== undefined ? { rows } : {}), request_id: String(ctx.state['requestId'] ?? ''), batch,
     });
   };
   const cache = isRead ? options.responseCache : undefined;
   const batcher = plan.coalesce ? createKeyBatcher({ pool, bigint: plan.bigint, timeoutMs: plan.timeoutMs }) : undefined;
 
   /** The JSON body of an unpaged read, when concurrent lookups of the same key query answered it together. */
-  function answer(ctx: Context, rows: RowsJson, rendered: RenderedSql, started: number): void {
-    logRun(ctx, rendered.sql, rendered.values, started, rows.rowCount);
+  function answer(ctx: Context, rows: BatchedRows, rendered: RenderedSql, started: number): void {
+    logRun(ctx, rendered.sql, rendered.values, started, rows.rowCount, rows.batch);
     if (plan.maxRows !== undefined) ctx.set('X-Max-Rows', String(plan.maxRows));
     ctx.state['rows'] = rows.rowCount;
     ctx.set('Content-Type', JSON_CONTENT_TYPE);

@@ -24,10 +24,15 @@ import { jsonWriterFor, type RowsJson } from './rows-json.js';
 /** Distinct SQL texts an endpoint keeps a verdict for; past it new texts just run alone. */
 const MAX_SHAPES = 64;
 
+/** A request's rows, and how many requests the query that found them answered. */
+export interface BatchedRows extends RowsJson {
+  batch: number;
+}
+
 interface Waiting {
   value: BoundValue;
   cap: number | undefined;
-  resolve(answer: RowsJson | undefined): void;
+  resolve(answer: BatchedRows | undefined): void;
   reject(err: unknown): void;
 }
 
@@ -48,7 +53,7 @@ export interface KeyBatcher {
    * lookups of the same SQL. `undefined` at once: this request runs alone. Resolves
    * `undefined`: its batch gave way and it must run alone after all.
    */
-  lookup(rendered: RenderedSql, cap: number | undefined): Promise<RowsJson | undefined> | undefined;
+  lookup(rendered: RenderedSql, cap: number | undefined): Promise<BatchedRows | undefined> | undefined;
   /** What is known of a SQL text: for tests and diagnostics. */
   verdict(sql: string): LookupVerdict | undefined;
   /** Batched queries run so far, and the requests they answered. */
@@ -138,7 +143,7 @@ export function createKeyBatcher(options: KeyBatcherOptions): KeyBatcher {
       requests += batch.taken.length;
       for (const { waiting, key } of batch.taken) {
         const mine = waiting.cap !== undefined && rows[key]!.length > waiting.cap ? rows[key]!.slice(0, waiting.cap) : rows[key]!;
-        waiting.resolve({ text: `[${mine.join(',')}]`, rowCount: mine.length });
+        waiting.resolve({ text: `[${mine.join(',')}]`, rowCount: mine.length, batch: batch.taken.length });
       }
     } catch (err) {
       guard.stop();
@@ -204,7 +209,7 @@ export function createKeyBatcher(options: KeyBatcherOptions): KeyBatcher {
       }
       if (group.verdict?.kind !== 'batch') return undefined;
       const target = group;
-      return new Promise<RowsJson | undefined>((resolve, reject) => {
+      return new Promise<BatchedRows | undefined>((resolve, reject) => {
         target.queue.push({ value, cap, resolve, reject });
         // While a batch runs, arrivals wait for it to end and go together; a second batch
         // starts beside it only once a full one is queued.
