@@ -38,9 +38,16 @@ export type LookupVerdict =
    * Batchable: `sql.get(size)` answers up to `size` keys. `indexed`: DuckDB answers it with
    * an index scan; otherwise it scans the table (still once per batch, not once per key).
    */
-  | { kind: 'batch'; column: string; indexed: boolean; sql: ReadonlyMap<number, string> }
+  | { kind: 'batch'; column: string; indexed: boolean; sql: ReadonlyMap<number, string>; table?: TableName }
   /** Anything else; `why` says what, for logs and tests. */
   | { kind: 'other'; why: string };
+
+/** The table a lookup reads, as written (empty parts: the search path decides). */
+export interface TableName {
+  catalog: string;
+  schema: string;
+  table: string;
+}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Node = { [key: string]: Json };
@@ -160,7 +167,12 @@ export async function analyseLookup(connection: DuckDBConnection, sql: string, s
     const single = await connection.prepare(sql);
     const batch = await connection.prepare(sizes.get(1)!);
     if (!sameColumns(single, batch)) return { kind: 'other', why: 'the batched query changes its columns' };
-    return { kind: 'batch', column: shown, indexed: await usesIndex(connection, pair, [sample, sample]), sql: sizes };
+    const indexed = await usesIndex(connection, pair, [sample, sample]);
+    const from = node['from_table'];
+    const table = isNode(from) && from['type'] === 'BASE_TABLE'
+      ? { catalog: String(from['catalog_name'] ?? ''), schema: String(from['schema_name'] ?? ''), table: String(from['table_name'] ?? '') }
+      : undefined;
+    return { kind: 'batch', column: shown, indexed, sql: sizes, ...(table ? { table } : {}) };
   } catch (err) {
     return { kind: 'other', why: err instanceof Error ? err.message : String(err) };
   }
