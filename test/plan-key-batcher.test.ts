@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { openDatabase, type Database, type PooledConnection } from '../runtime/db/index.js';
-import { analyseLookup, createKeyBatcher, rowsJson, type KeyBatcher, type RowsJson } from '../runtime/plan/index.js';
+import { analyseLookup, createKeyBatcher, rowsJson, type BatchedRows, type KeyBatcher, type RowsJson } from '../runtime/plan/index.js';
 import { bindValues } from '../runtime/db/index.js';
 import type { BoundValue } from '../runtime/template/index.js';
 import { manifest } from './serve-fixture.js';
@@ -30,30 +30,36 @@ const BY_TAG = 'SELECT id, tag FROM tags WHERE tag = $1 ORDER BY id';
 
 let db: Database;
 
-async function single(sql: string, value: BoundValue, cap?: number): Promise<RowsJson> {
+/** What the query gives alone, cut to the window a request asks for. */
+async function single(sql: string, value: BoundValue, cap?: number, offset = 0): Promise<RowsJson> {
   const lease = await db.pool.acquire();
   try {
     const statement = await lease.prepare(sql, { readOnly: true });
     bindValues(statement, [value]);
     const all = rowsJson(statement, await statement.run());
-    if (cap === undefined || all.rowCount <= cap) return all;
-    const rows = JSON.parse(all.text) as unknown[];
-    return { text: JSON.stringify(rows.slice(0, cap)), rowCount: cap };
+    if (offset === 0 && (cap === undefined || all.rowCount <= cap)) return all;
+    const rows = (JSON.parse(all.text) as unknown[]).slice(offset, cap === undefined ? undefined : offset + cap);
+    return { text: JSON.stringify(rows), rowCount: rows.length };
   } finally {
     db.pool.release(lease);
   }
 }
 
 async function ready(batcher: KeyBatcher, sql: string, sample: BoundValue): Promise<void> {
-  assert.equal(batcher.lookup({ sql, values: [sample] }, undefined), undefined, 'the first sight of a SQL text runs alone');
+  assert.equal(batcher.lookup({ sql, values: [sample] }, { offset: 0, limit: undefined }), undefined, 'the first sight of a SQL text runs alone');
   for (let i = 0; i < 200 && batcher.verdict(sql) === undefined; i++) await new Promise((r) => setTimeout(r, 5));
 }
 
+/** The rows part of a batched answer, to compare with a single query's. */
+function rowsOf(answer: BatchedRows | undefined): RowsJson | undefined {
+  return answer === undefined ? undefined : { text: answer.text, rowCount: answer.rowCount };
+}
+
 /** Every connection held while the lookups queue, so they go as batches once let go. */
-async function together(batcher: KeyBatcher, sql: string, values: BoundValue[], cap?: number): Promise<Array<RowsJson | undefined>> {
+async function together(batcher: KeyBatcher, sql: string, values: BoundValue[], cap?: number, offset = 0): Promise<Array<BatchedRows | undefined>> {
   const held: PooledConnection[] = [];
   for (let i = 0; i < db.pool.size; i++) held.push(await db.pool.acquire());
-  const answers = values.map((value) => batcher.lookup({ sql, values: [value] }, cap));
+  const answers = values.map((value) => batcher.lookup({ sql, values: [value] }, { offset, limit: cap }));
   for (const lease of held) db.pool.release(lease);
   return Promise.all(answers);
 }
@@ -119,7 +125,7 @@ describe('key batcher', () => {
     assert.equal(batcher.verdict(BY_ID)?.kind, 'batch');
     const ids = [5, 17, 5, 99999, 1999, 3, 2000, 0, 42, 42, 7, 700];
     const answers = await together(batcher, BY_ID, ids);
-    for (const [i, id] of ids.entries()) assert.deepEqual(answers[i], await single(BY_ID, id), `id ${id}`);
+    for (const [i, id] of ids.entries()) assert.deepEqual(rowsOf(answers[i]), await single(BY_ID, id), `id ${id}`);
     const { batches, requests } = batcher.stats();
     assert.equal(requests, ids.length);
     assert.ok(batches <= 2, `${ids.length} lookups ran as ${batches} queries`);
@@ -130,8 +136,13 @@ describe('key batcher', () => {
     await ready(batcher, BY_GROUP, 'k1');
     const groups = ['k1', 'k2', 'k3999', 'none', 'k2'];
     const answers = await together(batcher, BY_GROUP, groups, 7);
-    for (const [i, grp] of groups.entries()) assert.deepEqual(answers[i], await single(BY_GROUP, grp, 7), grp);
+    for (const [i, grp] of groups.entries()) {
+      assert.deepEqual(rowsOf(answers[i]), await single(BY_GROUP, grp, 7), grp);
+      assert.equal(answers[i]?.total, (await single(BY_GROUP, grp)).rowCount, `the total of ${grp} counts every row of its key`);
+    }
     assert.equal(answers[0]?.rowCount, 7);
+    const page = await together(batcher, BY_GROUP, groups, 20, 30);
+    for (const [i, grp] of groups.entries()) assert.deepEqual(rowsOf(page[i]), await single(BY_GROUP, grp, 20, 30), `page of ${grp}`);
   });
 
   it('gives a row to every key that DuckDB\'s comparison matches (case-insensitive collation)', async () => {
@@ -139,7 +150,7 @@ describe('key batcher', () => {
     await ready(batcher, BY_TAG, 'alpha');
     const tags = ['alpha', 'ALPHA', 'Beta', 'delta', 'gamma'];
     const answers = await together(batcher, BY_TAG, tags, 5);
-    for (const [i, tag] of tags.entries()) assert.deepEqual(answers[i], await single(BY_TAG, tag, 5), tag);
+    for (const [i, tag] of tags.entries()) assert.deepEqual(rowsOf(answers[i]), await single(BY_TAG, tag, 5), tag);
     assert.equal(answers[1]?.rowCount, 5);
   });
 
@@ -157,9 +168,9 @@ describe('key batcher', () => {
     await ready(batcher, BY_ID, 1);
     await ready(batcher, BY_GROUP, 'k1');
     const expected = new Map<string, RowsJson>();
-    const reference = async (sql: string, value: BoundValue, cap: number | undefined) => {
-      const key = `${sql}|${String(value)}|${cap}`;
-      if (!expected.has(key)) expected.set(key, await single(sql, value, cap));
+    const reference = async (sql: string, value: BoundValue, cap: number | undefined, offset: number) => {
+      const key = `${sql}|${String(value)}|${cap}|${offset}`;
+      if (!expected.has(key)) expected.set(key, await single(sql, value, cap, offset));
       return expected.get(key)!;
     };
     await fc.assert(
@@ -167,16 +178,18 @@ describe('key batcher', () => {
         fc.boolean(),
         fc.array(fc.integer({ min: -5, max: 2100 }), { minLength: 1, maxLength: 80 }),
         fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }),
+        fc.integer({ min: 0, max: 60 }),
         fc.boolean(),
-        async (byGroup, numbers, cap, hold) => {
+        async (byGroup, numbers, cap, offset, hold) => {
           const sql = byGroup ? BY_GROUP : BY_ID;
           const values: BoundValue[] = numbers.map((n) => (byGroup ? `k${n % 45}` : n));
           const answers = hold
-            ? await together(batcher, sql, values, cap)
-            : await Promise.all(values.map((value) => batcher.lookup({ sql, values: [value] }, cap)));
+            ? await together(batcher, sql, values, cap, offset)
+            : await Promise.all(values.map((value) => batcher.lookup({ sql, values: [value] }, { offset, limit: cap })));
           for (const [i, value] of values.entries()) {
-            const got = answers[i] ?? (await single(sql, value, cap));
-            assert.deepEqual(got, await reference(sql, value, cap), `${sql} ${String(value)}`);
+            const got = rowsOf(answers[i]) ?? (await single(sql, value, cap, offset));
+            assert.deepEqual(got, await reference(sql, value, cap, offset), `${sql} ${String(value)}`);
+            if (answers[i] !== undefined) assert.equal(answers[i]!.total, (await reference(sql, value, undefined, 0)).rowCount);
           }
         },
       ),

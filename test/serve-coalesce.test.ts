@@ -41,6 +41,8 @@ describe('coalesced key lookups over HTTP', () => {
     endpoint({ urlPath: '/alone/:id', sql: BY_ID, params: idParam, coalesceLookups: false }),
     endpoint({ urlPath: '/groups/:grp', sql: BY_GROUP, params: grpParam }),
     endpoint({ urlPath: '/groups-alone/:grp', sql: BY_GROUP, params: grpParam, coalesceLookups: false }),
+    endpoint({ urlPath: '/pages/:grp', sql: BY_GROUP, params: grpParam, pagination: true }),
+    endpoint({ urlPath: '/pages-alone/:grp', sql: BY_GROUP, params: grpParam, pagination: true, coalesceLookups: false }),
   ], INIT);
   m.connections['main']!.logQueries = true;
   m.server.maxRows = 150;
@@ -86,6 +88,20 @@ describe('coalesced key lookups over HTTP', () => {
       assert.equal(got.body, alone.body);
     }
     assert.equal((JSON.parse(answers[0]!.body) as unknown[]).length, 150, 'capped at limits.max-rows');
+  });
+
+  it('pages each key on its own: the same page, total and paging headers as alone', async () => {
+    const asks = ['g1?limit=5&offset=10', 'g2', 'g3?offset=398', 'nope?limit=3', 'g1?limit=20&offset=395', 'g7?limit=1'];
+    const answers = await burst((i) => `/pages/${asks[i % asks.length]}`, 30);
+    for (const [i, got] of answers.entries()) {
+      const alone = await get(`${server.url}/pages-alone/${asks[i % asks.length]}`);
+      assert.equal(got.status, alone.status);
+      assert.equal(got.body, alone.body.replace('/pages-alone/', '/pages/'), asks[i % asks.length]);
+      for (const name of ['x-total-count', 'x-offset', 'x-limit', 'x-next']) {
+        assert.equal(got.headers.get(name)?.replace('/pages/', '/'), alone.headers.get(name)?.replace('/pages-alone/', '/'), `${name} of ${asks[i % asks.length]}`);
+      }
+    }
+    assert.equal(answers[0]!.headers.get('x-total-count'), '400');
   });
 
   it('still validates each request on its own', async () => {

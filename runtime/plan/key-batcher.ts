@@ -10,7 +10,7 @@
  * per key. An idle server runs a lone request at once: nothing waits for company.
  *
  * Every request gets what it would have got alone. Rows are split by DuckDB's own
- * `column = $k` mask, in the query's order, capped per request. A batch that fails, or
+ * `column = $k` mask, in the query's order, paged or capped per request. A batch that fails, or
  * returns more rows than the guard, answers nobody: each of its requests runs alone (and
  * so gets its own error or rows); only a timeout is shared, as it bounds the wait.
  */
@@ -24,14 +24,21 @@ import { jsonWriterFor, type RowsJson } from './rows-json.js';
 /** Distinct SQL texts an endpoint keeps a verdict for; past it new texts just run alone. */
 const MAX_SHAPES = 64;
 
-/** A request's rows, and how many requests the query that found them answered. */
+/** A request's rows, how many its key has in all, and how many requests the query that found them answered. */
 export interface BatchedRows extends RowsJson {
+  total: number;
   batch: number;
+}
+
+/** The rows a request wants of its key's: a page, or the first `limit` (the row cap), or all. */
+export interface RowWindow {
+  offset: number;
+  limit: number | undefined;
 }
 
 interface Waiting {
   value: BoundValue;
-  cap: number | undefined;
+  window: RowWindow;
   resolve(answer: BatchedRows | undefined): void;
   reject(err: unknown): void;
 }
@@ -53,7 +60,7 @@ export interface KeyBatcher {
    * lookups of the same SQL. `undefined` at once: this request runs alone. Resolves
    * `undefined`: its batch gave way and it must run alone after all.
    */
-  lookup(rendered: RenderedSql, cap: number | undefined): Promise<BatchedRows | undefined> | undefined;
+  lookup(rendered: RenderedSql, window: RowWindow): Promise<BatchedRows | undefined> | undefined;
   /** What is known of a SQL text: for tests and diagnostics. */
   verdict(sql: string): LookupVerdict | undefined;
   /** Batched queries run so far, and the requests they answered. */
@@ -142,8 +149,10 @@ export function createKeyBatcher(options: KeyBatcherOptions): KeyBatcher {
       batches++;
       requests += batch.taken.length;
       for (const { waiting, key } of batch.taken) {
-        const mine = waiting.cap !== undefined && rows[key]!.length > waiting.cap ? rows[key]!.slice(0, waiting.cap) : rows[key]!;
-        waiting.resolve({ text: `[${mine.join(',')}]`, rowCount: mine.length, batch: batch.taken.length });
+        const all = rows[key]!;
+        const { offset, limit } = waiting.window;
+        const mine = offset === 0 && (limit === undefined || all.length <= limit) ? all : all.slice(offset, limit === undefined ? undefined : offset + limit);
+        waiting.resolve({ text: `[${mine.join(',')}]`, rowCount: mine.length, total: all.length, batch: batch.taken.length });
       }
     } catch (err) {
       guard.stop();
@@ -196,7 +205,7 @@ export function createKeyBatcher(options: KeyBatcherOptions): KeyBatcher {
   }
 
   return {
-    lookup(rendered, cap) {
+    lookup(rendered, window) {
       if (rendered.values.length !== 1) return undefined;
       const value = rendered.values[0]!;
       let group = groups.get(rendered.sql);
@@ -210,7 +219,7 @@ export function createKeyBatcher(options: KeyBatcherOptions): KeyBatcher {
       if (group.verdict?.kind !== 'batch') return undefined;
       const target = group;
       return new Promise<BatchedRows | undefined>((resolve, reject) => {
-        target.queue.push({ value, cap, resolve, reject });
+        target.queue.push({ value, window, resolve, reject });
         // While a batch runs, arrivals wait for it to end and go together; a second batch
         // starts beside it only once a full one is queued.
         if (!target.draining && (target.running === 0 || target.queue.length >= MAX_BATCH_KEYS)) drain(target);
