@@ -17,7 +17,7 @@
 import { bindValues, type ConnectionPool, type PooledConnection } from '../db/index.js';
 import type { BigintMode } from '../serialize/index.js';
 import type { BoundValue, RenderedSql } from '../template/index.js';
-import { analyseLookup, BATCH_ROW_GUARD, BATCH_SIZES, MAX_BATCH_KEYS, type LookupVerdict } from './lookup-shape.js';
+import { analyseLookup, BATCH_ROW_GUARD, BATCH_SIZES, MAX_BATCH_KEYS, mayBeLookup, type LookupVerdict } from './lookup-shape.js';
 import { guardQuery } from './query-guard.js';
 import { jsonWriterFor, type RowsJson } from './rows-json.js';
 
@@ -213,7 +213,9 @@ export function createKeyBatcher(options: KeyBatcherOptions): KeyBatcher {
         if (groups.size >= MAX_SHAPES) return undefined;
         group = { sql: rendered.sql, verdict: undefined, queue: [], draining: false, running: 0 };
         groups.set(rendered.sql, group);
-        void analyse(group, value);
+        // Plainly no lookup: settled here, without borrowing a connection to ask DuckDB.
+        if (mayBeLookup(rendered.sql)) void analyse(group, value);
+        else group.verdict = { kind: 'other', why: 'no `= $1` in it' };
         return undefined;
       }
       if (group.verdict?.kind !== 'batch') return undefined;

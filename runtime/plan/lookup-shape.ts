@@ -144,10 +144,19 @@ async function batchSql(connection: DuckDBConnection, tree: Node, column: readon
 }
 
 /**
+ * A cheap first look: SQL without `= $1` / `$1 =` anywhere cannot be a key lookup, and is
+ * refused without asking DuckDB (text inside strings may still say yes; DuckDB decides).
+ */
+export function mayBeLookup(sql: string): boolean {
+  return /=\s*\$1(?!\d)|\$1(?!\d)\s*=/.test(sql);
+}
+
+/**
  * Reads the shape of `sql` (a rendered read with one bound value, `sample` a real value
  * for it) on `connection`. Never throws: anything unexpected is `other`.
  */
 export async function analyseLookup(connection: DuckDBConnection, sql: string, sample: BoundValue): Promise<LookupVerdict> {
+  if (!mayBeLookup(sql)) return { kind: 'other', why: 'no `= $1` in it' };
   try {
     const tree = await parseTree(connection, sql);
     const node = (tree?.['statements'] as Node[] | undefined)?.[0]?.['node'];
