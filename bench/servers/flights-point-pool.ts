@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import { fifoPool } from '../harness/fifo-pool.js';
 import { createFlightsIndexSql, createFlightsTableSql, OFFLINE_DUCKDB_OPTIONS } from '../harness/flights-table.js';
 
 interface Lease {
@@ -40,37 +41,27 @@ export async function openFlightsPointPool(poolSize = Number(process.env['POOL_S
   await setup.run(createFlightsIndexSql());
   setup.closeSync();
 
-  const idle: Lease[] = [];
+  const leases: Lease[] = [];
   for (let i = 0; i < Math.max(1, poolSize); i++) {
     const connection = await instance.connect();
-    idle.push({ connection, pointQuery: await connection.prepare(POINT_QUERY) });
+    leases.push({ connection, pointQuery: await connection.prepare(POINT_QUERY) });
   }
-  const all = [...idle];
-  const waiting: Array<(lease: Lease) => void> = [];
-  const acquire = (): Promise<Lease> => {
-    const lease = idle.pop();
-    return lease ? Promise.resolve(lease) : new Promise((resolve) => waiting.push(resolve));
-  };
-  const release = (lease: Lease): void => {
-    const next = waiting.shift();
-    if (next) next(lease);
-    else idle.push(lease);
-  };
+  const pool = fifoPool(leases);
 
   return {
     async lookup(id) {
-      const lease = await acquire();
+      const lease = await pool.acquire();
       try {
         lease.pointQuery.bindBigInt(1, BigInt(id));
         const reader = await lease.pointQuery.runAndReadAll();
         const rows = reader.getRowObjectsJS();
         return rows.length === 0 ? undefined : JSON.stringify(rows[0], jsonSafe);
       } finally {
-        release(lease);
+        pool.release(lease);
       }
     },
     close() {
-      for (const lease of all) lease.connection.closeSync();
+      for (const lease of leases) lease.connection.closeSync();
       instance.closeSync();
     },
   };
