@@ -100,8 +100,11 @@ function repeatedTargets(results: BenchResults): string[] {
   if (repeated.length === 0) return [line(label, undefined, 1, '')];
   return repeated.map((o) => {
     const cpu = cpuMicrosPerRequest(o.load);
-    const value = pairedRatio(o, 'floor', 'cpuRatios') ?? (cpu !== undefined && koaCpu ? cpu / koaCpu : undefined);
-    const detail = cpu !== undefined && koaCpu !== undefined ? ` (${fmt(cpu)} µs against ${fmt(koaCpu)} µs)` : '';
+    // Beside a paired ratio, bare Koa's figure is that of its runs right before this scenario.
+    const pair = o.pairs?.find((p) => p.role === 'floor');
+    const reference = pair === undefined ? koaCpu : cpuMicrosPerRequest(pair.reference);
+    const value = pairedRatio(o, 'floor', 'cpuRatios') ?? (cpu !== undefined && reference ? cpu / reference : undefined);
+    const detail = cpu !== undefined && reference !== undefined ? ` (${fmt(cpu)} µs against ${fmt(reference)} µs)` : '';
     return line(`${label} — ${o.scenario.label}`, value, 1, times(value), detail, true);
   });
 }
