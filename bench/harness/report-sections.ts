@@ -111,7 +111,7 @@ export function growthSection(results: BenchResults): string[] {
     lines.push('## Growth', '',
       `\`flapi dev\` of a temporary project on a generated table (DuckDB \`range()\`, stored in id order, index on \`id\`, ` +
         `opened read-only from a database file): point lookups by id (${results.growthSettings?.lookupClients ?? 20} clients) and ` +
-        `100-row list pages of one category at any offset in its first 20 pages (${results.growthSettings?.listClients ?? 8} clients), ` +
+        `100-row list pages of one of 5 categories (each counted before the run) at any offset in its first 20 pages (${results.growthSettings?.listClients ?? 8} clients), ` +
         `${results.growthSettings ? `${fmt(results.growthSettings.seconds, 1)} s each after ${fmt(results.growthSettings.warmupSeconds, 1)} s warm-up, ` : ''}` +
         'then the server\'s resident memory.', '', ...growthRows(results.growth));
   }
