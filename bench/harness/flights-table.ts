@@ -20,6 +20,14 @@ export function createFlightsTableSql(parquetPath: string = FLIGHTS_PARQUET): st
   FROM read_parquet('${literal}', file_row_number = true)`;
 }
 
+/**
+ * The index examples/flights declares on `flights(id)`. The hand-written peers and the
+ * in-process DuckDB floor create it too, so every side answers a point lookup the same way.
+ */
+export function createFlightsIndexSql(): string {
+  return 'CREATE UNIQUE INDEX IF NOT EXISTS flights_id ON flights(id)';
+}
+
 /** Instance options used wherever the bench opens DuckDB: never fetch extensions. */
 export const OFFLINE_DUCKDB_OPTIONS: Record<string, string> = {
   autoinstall_known_extensions: 'false',
