@@ -87,9 +87,18 @@ function remaining(bound: Bound, lifetime: DataLifetime, now: number): number | 
   return soonest - now;
 }
 
-function publicControl(ms: number | undefined): string {
-  const seconds = ms === undefined ? 0 : Math.floor(ms / 1000);
-  return seconds > 0 ? `public, max-age=${seconds}` : NO_CACHE;
+/** `public, max-age=N` for whole seconds left, built once per value: it is sent with every hit. */
+function publicControl(): (ms: number | undefined) => string {
+  let last = 0;
+  let text = NO_CACHE;
+  return (ms) => {
+    const seconds = ms === undefined ? 0 : Math.floor(ms / 1000);
+    if (seconds !== last) {
+      last = seconds;
+      text = seconds > 0 ? `public, max-age=${seconds}` : NO_CACHE;
+    }
+    return text;
+  };
 }
 
 export function cachePolicy(endpoint: EndpointSpec, readsAuth: boolean, manifest: Manifest, lifetime: DataLifetime): CachePolicy {
@@ -99,6 +108,7 @@ export function cachePolicy(endpoint: EndpointSpec, readsAuth: boolean, manifest
   // A written value that keeps the answer out of shared caches may serve per-caller answers too.
   const privateControl = override !== undefined && /\b(private|no-store)\b/i.test(override) ? override : PRIVATE_CONTROL;
   const bound = boundOf(endpoint, manifest, lifetime);
+  const control = publicControl();
   const vary = ['Accept', ...endpoint.params.filter((p) => p.in === 'header').map((p) => p.name)];
   return {
     store: settings?.enabled !== false,
@@ -111,7 +121,7 @@ export function cachePolicy(endpoint: EndpointSpec, readsAuth: boolean, manifest
       const now = Date.now();
       let ms = remaining(bound, lifetime, now);
       if (ms !== undefined && ttlMs !== undefined) ms = Math.min(ms, expires !== undefined ? expires - now : ttlMs);
-      return publicControl(ms);
+      return control(ms);
     },
   };
 }
