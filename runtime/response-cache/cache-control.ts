@@ -45,8 +45,8 @@ export interface CachePolicy {
   cacheControl(authenticated: boolean, expires?: number): string;
 }
 
-/** For answers that are the caller's own: kept out of shared caches, revalidated by the caller's. */
-export const PRIVATE_CONTROL = 'private, no-cache';
+/** For answers that are the caller's own: kept out of shared caches (as the security middleware marks every authenticated answer). */
+export const PRIVATE_CONTROL = 'private';
 export const NO_CACHE = 'no-cache';
 
 /** True when `sql` names `table` as a whole word (quoted or not, any case): a read of that cache. */
@@ -74,12 +74,10 @@ function boundOf(endpoint: EndpointSpec, manifest: Manifest, lifetime: DataLifet
   return read.length > 0 ? { kind: 'caches', endpoints: read } : { kind: 'none' };
 }
 
-/** Milliseconds until the data can next change; undefined when nothing bounds it. */
-function remaining(bound: Bound, lifetime: DataLifetime, now: number): number | undefined {
-  if (bound.kind === 'fixed') return bound.ms;
-  if (bound.kind === 'none') return undefined;
+/** Milliseconds until the soonest next refresh of `endpoints`' caches; undefined when one has none scheduled. */
+function untilRefresh(endpoints: readonly string[], lifetime: DataLifetime, now: number): number | undefined {
   let soonest = Infinity;
-  for (const endpoint of bound.endpoints) {
+  for (const endpoint of endpoints) {
     const next = lifetime.nextRefresh(endpoint);
     if (next === undefined) return undefined;
     if (next < soonest) soonest = next;
@@ -87,15 +85,20 @@ function remaining(bound: Bound, lifetime: DataLifetime, now: number): number | 
   return soonest - now;
 }
 
-/** `public, max-age=N` for whole seconds left, built once per value: it is sent with every hit. */
-function publicControl(): (ms: number | undefined) => string {
+function publicText(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  return seconds > 0 ? `public, max-age=${seconds}` : NO_CACHE;
+}
+
+/** `publicText`, built once per value: it is sent with every hit. */
+function publicControl(): (ms: number) => string {
   let last = 0;
   let text = NO_CACHE;
   return (ms) => {
-    const seconds = ms === undefined ? 0 : Math.floor(ms / 1000);
+    const seconds = Math.floor(ms / 1000);
     if (seconds !== last) {
       last = seconds;
-      text = seconds > 0 ? `public, max-age=${seconds}` : NO_CACHE;
+      text = publicText(ms);
     }
     return text;
   };
@@ -109,6 +112,7 @@ export function cachePolicy(endpoint: EndpointSpec, readsAuth: boolean, manifest
   const privateControl = override !== undefined && /\b(private|no-store)\b/i.test(override) ? override : PRIVATE_CONTROL;
   const bound = boundOf(endpoint, manifest, lifetime);
   const control = publicControl();
+  const fixed = bound.kind === 'fixed' ? publicText(Math.min(bound.ms, ttlMs ?? Infinity)) : NO_CACHE;
   const vary = ['Accept', ...endpoint.params.filter((p) => p.in === 'header').map((p) => p.name)];
   return {
     store: settings?.enabled !== false,
@@ -118,10 +122,11 @@ export function cachePolicy(endpoint: EndpointSpec, readsAuth: boolean, manifest
       if (authenticated || readsAuth) return privateControl;
       if (override !== undefined) return override;
       if (bound.kind === 'none') return NO_CACHE;
+      if (bound.kind === 'fixed' && expires === undefined) return fixed;
       const now = Date.now();
-      let ms = remaining(bound, lifetime, now);
-      if (ms !== undefined && ttlMs !== undefined) ms = Math.min(ms, expires !== undefined ? expires - now : ttlMs);
-      return control(ms);
+      const ms = bound.kind === 'fixed' ? bound.ms : untilRefresh(bound.endpoints, lifetime, now);
+      if (ms === undefined) return NO_CACHE;
+      return control(Math.min(ms, expires !== undefined ? expires - now : ttlMs ?? Infinity));
     },
   };
 }
