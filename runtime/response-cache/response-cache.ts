@@ -185,10 +185,12 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     const headers: Record<string, string> = {};
     let size = body.length + key.length * 2 + 256;
     for (const name of KEPT_HEADERS) {
-      const value = ctx.response.get(name);
-      if (value) {
-        headers[name] = String(value);
-        size += name.length + String(value).length;
+      // An empty value is kept too (`X-Next` on the last page).
+      const value = ctx.res.getHeader(name);
+      if (value !== undefined) {
+        const text = Array.isArray(value) ? value.join(', ') : String(value);
+        headers[name] = text;
+        size += name.length + text.length;
       }
     }
     const endpoint = ctx.state['endpoint'];
@@ -206,7 +208,8 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       store.set(key, answer);
       if (alias !== undefined) fileAlias(alias, answer);
     }
-    setCacheControl(ctx, policy, answer.expires);
+    // Fresh: the whole TTL is left.
+    setCacheControl(ctx, policy, undefined);
     if (etagMatches(ctx.get('If-None-Match'), etag)) {
       ctx.status = 304;
       ctx.body = null;
