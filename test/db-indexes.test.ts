@@ -3,6 +3,9 @@ import { after, describe, it } from 'node:test';
 import { startDevSession } from '../cli/dev/dev-session.js';
 import { compileProject } from '../cli/compile-project.js';
 import { silentLogger } from '../runtime/app/index.js';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { createFlightsIndexSql, REPO_ROOT } from '../bench/harness/flights-table.js';
+import { createDeclaredIndexes } from '../runtime/db/declared-indexes.js';
 import { openDatabase, type Database } from '../runtime/db/index.js';
 import { tempProject } from './support/cache-project.js';
 
@@ -155,5 +158,23 @@ describe('declared indexes', () => {
       [12, '`connections.db.indexes.0` is missing the required key `columns`; add it'],
       [13, '`connections.db.indexes.1.columns` must NOT have fewer than 1 items; fix it'],
     ]);
+  });
+
+  it('the bench peers make the very index examples/flights declares', async () => {
+    const { manifest } = await compileProject({ dir: `${REPO_ROOT}examples/flights`, env: {}, dryRun: false });
+    assert.deepEqual(manifest?.connections['flights-data']?.indexes, [{ table: 'flights', columns: ['id'], unique: true }]);
+    const made = async (create: (conn: DuckDBConnection) => Promise<unknown>) => {
+      const instance = await DuckDBInstance.create(':memory:');
+      const conn = await instance.connect();
+      try {
+        await conn.run('CREATE TABLE flights AS SELECT range AS id FROM range(10)');
+        await create(conn);
+        return (await conn.runAndReadAll('SELECT index_name, is_unique, expressions FROM duckdb_indexes()')).getRowObjectsJS();
+      } finally {
+        conn.closeSync();
+        instance.closeSync();
+      }
+    };
+    assert.deepEqual(await made((conn) => conn.run(createFlightsIndexSql())), await made((conn) => createDeclaredIndexes(conn, manifest!)));
   });
 });

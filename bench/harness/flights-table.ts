@@ -1,7 +1,7 @@
 /**
- * The `flights` table exactly as examples/flights builds it in its connection `init`, so
- * the hand-written server and the in-process COPY baseline read the same rows, laid out
- * the same way, as flapi does.
+ * The `flights` table exactly as examples/flights builds it in its connection `init` (and
+ * its index), so the hand-written server and the in-process COPY baseline read the same
+ * rows, laid out the same way, as flapi does.
  */
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +18,14 @@ export function createFlightsTableSql(parquetPath: string = FLIGHTS_PARQUET): st
   return `CREATE TABLE IF NOT EXISTS flights AS
   SELECT file_row_number + 1 AS id, date, delay, distance, origin, destination
   FROM read_parquet('${literal}', file_row_number = true)`;
+}
+
+/**
+ * The index examples/flights declares (`indexes: flights: { columns: [id], unique: true }`),
+ * under the name flapi gives it, so the peers look ids up on the same index.
+ */
+export function createFlightsIndexSql(): string {
+  return 'CREATE UNIQUE INDEX IF NOT EXISTS flights__id__key ON flights (id)';
 }
 
 /** Instance options used wherever the bench opens DuckDB: never fetch extensions. */

@@ -1,8 +1,9 @@
 /**
  * What a user would write instead of flapi: Koa, @koa/router and @duckdb/node-api with
  * one prepared point query per pooled connection. The pool has as many connections as
- * flapi's default (POOL_SIZE, else the number of cores), and the table is loaded the
- * way examples/flights loads it, so the two servers answer from identical data.
+ * flapi's default (POOL_SIZE, else the number of cores), and the table is loaded and
+ * indexed the way examples/flights does it, so the two servers answer from identical
+ * data through the same index.
  *
  * Usage: PORT=1234 POOL_SIZE=2 node --import tsx bench/servers/koa-duckdb.ts
  */
@@ -10,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
-import { createFlightsTableSql, OFFLINE_DUCKDB_OPTIONS } from '../harness/flights-table.js';
+import { createFlightsIndexSql, createFlightsTableSql, OFFLINE_DUCKDB_OPTIONS } from '../harness/flights-table.js';
 import { listenFromEnv } from './listen-from-env.js';
 
 interface Lease {
@@ -24,6 +25,7 @@ const poolSize = Math.max(1, Number(process.env['POOL_SIZE'] ?? availableParalle
 const instance = await DuckDBInstance.create(':memory:', OFFLINE_DUCKDB_OPTIONS);
 const setup = await instance.connect();
 await setup.run(createFlightsTableSql());
+await setup.run(createFlightsIndexSql());
 setup.closeSync();
 
 const idle: Lease[] = [];
