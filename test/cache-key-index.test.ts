@@ -4,7 +4,7 @@ import { compileProject } from '../cli/compile-project.js';
 import { refreshCache } from '../runtime/cache/index.js';
 import { openDatabase, type Database } from '../runtime/db/index.js';
 import { tempProject, type TempProject } from './support/cache-project.js';
-import { PG_URL, postgresUnavailable, testSchema, type TestSchema } from './support/postgres.js';
+import { PG_URL, pgFlapiYaml, postgresUnavailable, testSchema, type TestSchema } from './support/postgres.js';
 
 // A cache's primary-key becomes an ART index on the table its endpoints read, after every
 // refresh mode; unique only where the refresh keeps one row per key.
@@ -101,19 +101,7 @@ describe('cache key index from PostgreSQL', { skip: pgUnavailable ?? false }, ()
     await pg.query(`INSERT INTO orders (id, amount, updated_at) SELECT g, g, timestamptz '2024-01-01' + g * interval '1 second' FROM generate_series(1, 50000) g`);
     env = { TEST_PG_URL: PG_URL, TEST_PG_SCHEMA: pg.name };
     project = tempProject({
-      'flapi.yaml': `project-name: pgkeyindex
-template:
-  path: ./sqls
-  environment-whitelist: ['^TEST_PG_.*']
-connections:
-  pg:
-    type: postgres
-    url: '{{env.TEST_PG_URL}}'
-    properties:
-      schema: '{{env.TEST_PG_SCHEMA}}'
-duckdb:
-  db_path: ./cache.duckdb
-`,
+      'flapi.yaml': pgFlapiYaml('pgkeyindex', 'duckdb:\n  db_path: ./cache.duckdb\n'),
       'sqls/orders.yaml': endpoint('orders', '  primary-key: [id]\n  cursor:\n    column: updated_at\n    type: timestamptz\n', 'connection: [pg]\n'),
       'sqls/orders.sql': 'SELECT id, amount FROM cached.orders ORDER BY id',
       'sqls/orders-cache.sql': `SELECT id, amount, updated_at FROM {{conn.schema}}.orders
