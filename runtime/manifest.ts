@@ -220,6 +220,8 @@ export interface EndpointSpec {
   auth?: AuthSpec;
   rateLimit?: RateLimitSpec;
   mcp?: EndpointMcpSpec;
+  /** `coalesce-lookups: false`: concurrent key lookups of this endpoint never share a query. */
+  coalesceLookups?: false;
 }
 
 export interface OperationSpec {

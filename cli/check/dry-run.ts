@@ -13,6 +13,7 @@ import { dryRunDeclaredIndexes, dryRunKeyIndex } from './dry-run-indexes.js';
 import type { DryRunContext, DryRunInput } from './dry-run-input.js';
 import { firstLine, prepareRendered, renderFailed } from './dry-run-prepare.js';
 import { dryRunWrite } from './dry-run-writes.js';
+import { checkLookup } from './dry-run-lookups.js';
 
 export type { DryRunInput } from './dry-run-input.js';
 
@@ -134,6 +135,7 @@ async function dryRunEndpoint(connection: DuckDBConnection, endpoint: CompiledEn
       : await prepareRendered(connection, sample.rendered, endpoint.templatePath, spec.template.sql, input);
     if (result === false) return undefined;
     columns ??= result.columns;
+    if (spec.operation.type === 'read') await checkLookup(connection, endpoint, sample.rendered, input);
   }
   return columns ?? [];
 }

@@ -79,6 +79,7 @@ export function normaliseEndpoint(
     },
   };
   if (urlPath !== undefined) spec.urlPath = urlPath;
+  if (data['coalesce-lookups'] === false) spec.coalesceLookups = false;
   const description = asString(data.description) ?? asString(tool?.description) ?? asString(resource?.description);
   if (description !== undefined) spec.description = description;
   if (data.cache !== undefined) {

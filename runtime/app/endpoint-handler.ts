@@ -8,7 +8,7 @@
 import type { Context } from 'koa';
 import type { PooledConnection } from '../db/index.js';
 import { negotiateFormat, RESPONSE_FORMATS, type ResponseFormat } from '../formats/index.js';
-import { createJsonReader, guardQuery, nextLink, readQuery, rowsJson, type PlanExecutor } from '../plan/index.js';
+import { createJsonReader, createKeyBatcher, guardQuery, nextLink, readQuery, rowsJson, type PlanExecutor, type RowsJson } from '../plan/index.js';
 import { identityOf, type ResponseCache } from '../response-cache/index.js';
 import { authOf } from '../security/auth-context.js';
 import type { RenderedSql } from '../template/index.js';
@@ -51,15 +51,46 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
     ? { logger: options.logger, settings: options.queryLog }
     : undefined;
   /** One line per query run for a request, when the endpoint's connection asks for it. */
-  const logRun = (ctx: Context, sql: string, values: readonly unknown[], started: number, rows?: number) => {
+  const logRun = (ctx: Context, sql: string, values: readonly unknown[], started: number, rows?: number, batch?: number) => {
     if (queryLog === undefined) return;
     logQuery(queryLog.logger, queryLog.settings, {
-      endpoint: endpoint.name, sql, values, ms: elapsedMs(started), ...(rows !== undefined ? { rows } : {}), request_id: String(ctx.state['requestId'] ?? ''),
+      endpoint: endpoint.name, sql, values, ms: elapsedMs(started), ...(rows !== undefined ? { rows } : {}), request_id: String(ctx.state['requestId'] ?? ''), batch,
     });
   };
   const cache = isRead ? options.responseCache : undefined;
+  const batcher = plan.coalesce ? createKeyBatcher({ pool, bigint: plan.bigint, timeoutMs: plan.timeoutMs }) : undefined;
+
+  /** A page's body and headers: `{data, next, total_count}` and flAPI's X-* paging headers. */
+  function sendPage(ctx: Context, rows: RowsJson, total: number | undefined, page: { limit: number; offset: number }): void {
+    const { limit, offset } = page;
+    const next = nextLink(ctx.path, ctx.querystring, limit, offset, rows.rowCount, total);
+    if (total !== undefined) ctx.set('X-Total-Count', String(total));
+    ctx.set('X-Offset', String(offset));
+    ctx.set('X-Limit', String(limit));
+    ctx.set('X-Next', next ?? '');
+    ctx.state['rows'] = rows.rowCount;
+    ctx.set('Content-Type', JSON_CONTENT_TYPE);
+    ctx.body = `{"data":${rows.text},"next":${JSON.stringify(next)},"total_count":${total === undefined ? 'null' : total}}`;
+  }
+
+  /** A read answered with concurrent lookups of the same key query; false when it must run alone. */
+  async function runBatched(ctx: Context, params: Readonly<Record<string, ParamValue>>, rendered: RenderedSql): Promise<boolean> {
+    const started = performance.now();
+    const page = plan.paging === 'outer' ? readQuery(plan, rendered, params).page! : undefined;
+    const batched = batcher!.lookup(rendered, page ?? { offset: 0, limit: plan.maxRows });
+    const rows = batched === undefined ? undefined : await batched;
+    if (rows === undefined) return false;
+    logRun(ctx, rendered.sql, rendered.values, started, rows.rowCount, rows.batch);
+    if (plan.maxRows !== undefined) ctx.set('X-Max-Rows', String(plan.maxRows));
+    if (page !== undefined) return (sendPage(ctx, rows, rows.total, page), true);
+    ctx.state['rows'] = rows.rowCount;
+    ctx.set('Content-Type', JSON_CONTENT_TYPE);
+    ctx.body = rows.text;
+    return true;
+  }
 
   async function run(ctx: Context, format: ResponseFormat, params: Readonly<Record<string, ParamValue>>, rendered: RenderedSql): Promise<void> {
+    if (batcher !== undefined && format === 'json' && rendered.values.length === 1 && (await runBatched(ctx, params, rendered))) return;
     // A streamed export waits for its slot before it borrows a connection, so waiting never holds one.
     const slots = isRead && format !== 'json' && format !== 'parquet' ? options.streamSlots : undefined;
     if (slots !== undefined) await slots.take();
@@ -118,20 +149,11 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
         watchSlowReader(ctx.res, options.streamIdleMs, () => guard.abort());
         return;
       }
-      const { limit, offset } = query.page;
       const { rows, total } = plan.paging === 'own'
         ? { rows: await executor.jsonRows(lease, query), total: undefined }
         : await executor.jsonPage(lease, rendered, query);
-      const next = nextLink(ctx.path, ctx.querystring, limit, offset, rows.rowCount, total);
-      if (total !== undefined) ctx.set('X-Total-Count', String(total));
-      // flAPI's paging headers, beside the body's own `next` and `total_count`.
-      ctx.set('X-Offset', String(offset));
-      ctx.set('X-Limit', String(limit));
-      ctx.set('X-Next', next ?? '');
       logRun(ctx, query.sql, query.values, started, rows.rowCount);
-      ctx.state['rows'] = rows.rowCount;
-      ctx.set('Content-Type', JSON_CONTENT_TYPE);
-      ctx.body = `{"data":${rows.text},"next":${JSON.stringify(next)},"total_count":${total === undefined ? 'null' : total}}`;
+      sendPage(ctx, rows, total, query.page);
     } finally {
       // A streamed body that holds the lease is still bounded by its reader (slow-reader.ts).
       if (!handedOver) release();

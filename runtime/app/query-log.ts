@@ -34,6 +34,8 @@ export interface QueryLogEntry {
   ms: number;
   rows?: number;
   request_id?: string;
+  /** Requests answered together by one query (concurrent key lookups), when more than one. */
+  batch?: number;
 }
 
 /**
@@ -45,6 +47,7 @@ export function logQuery(logger: Logger, settings: QueryLogSettings, entry: Quer
   const fields: Record<string, unknown> = { endpoint: entry.endpoint, ms: entry.ms };
   if (entry.rows !== undefined) fields['rows'] = entry.rows;
   if (entry.request_id !== undefined) fields['request_id'] = entry.request_id;
+  if (entry.batch !== undefined && entry.batch > 1) fields['batch'] = entry.batch;
   if (settings.logQueries) fields['sql'] = redactText(entry.sql);
   if (settings.logParameters) fields['values'] = redactFields(entry.values.map(printable));
   const rows = entry.rows === undefined ? '' : `, ${entry.rows} rows`;

@@ -47,6 +47,12 @@ export interface EndpointPlan {
   readonly defaultLimit: number;
   readonly maxLimit: number;
   readonly context: RenderContext;
+  /**
+   * Concurrent requests may share one query (runtime/plan/key-batcher.ts): a GET read that
+   * does not page itself, whose endpoint did not turn `coalesce-lookups` off. Whether its SQL is a key
+   * lookup DuckDB answers from an index is decided per SQL text when it first runs.
+   */
+  readonly coalesce: boolean;
   /** The SQL and bound values for validated params and the verified caller. */
   render(params: Readonly<Record<string, ParamValue>>, auth?: AuthContext): RenderedSql;
   cacheKey(input: KeyInput): string;
@@ -89,6 +95,7 @@ export function compilePlan(endpoint: EndpointSpec, server: ServerSettings, cont
     defaultLimit: server.defaultLimit,
     maxLimit: server.maxLimit,
     context,
+    coalesce: isRead && paging !== 'own' && endpoint.method === 'GET' && endpoint.coalesceLookups !== false,
     render(values, auth) {
       const authValues = readsAuth ? { auth: authTemplateValues(auth ?? ANONYMOUS_AUTH) } : undefined;
       return renderTemplate(template, { params: values, conn, env, ...(cache ? { cache } : {}), ...authValues });

@@ -44,11 +44,15 @@ export interface RowsJson {
   rowCount: number;
 }
 
-/** The statement's JSON writer (its columns do not change between runs). */
-export function jsonWriterFor(statement: DuckDBPreparedStatement, result: DuckDBResult, bigint: BigintMode = 'auto'): JsonTextWriter {
+/**
+ * The statement's JSON writer (its columns do not change between runs); `trailing` columns
+ * at the end of the result are not written (a batched lookup's match mask).
+ */
+export function jsonWriterFor(statement: DuckDBPreparedStatement, result: DuckDBResult, bigint: BigintMode = 'auto', trailing = 0): JsonTextWriter {
   const cached = writers.get(statement);
   if (cached !== undefined && fits(cached, result, bigint)) return cached.writer;
-  const writer = createJsonTextWriter(resultColumns(result), bigint);
+  const columns = resultColumns(result);
+  const writer = createJsonTextWriter(trailing > 0 ? columns.slice(0, -trailing) : columns, bigint);
   writers.set(statement, { writer, bigint, types: typesOf(result) });
   return writer;
 }

@@ -23,6 +23,8 @@ type TextEncoder = (value: DuckDBValue) => string;
 export interface JsonTextWriter {
   /** JSON text of the chunk's rows as objects, each followed by `separator` except the last. */
   rowsText(chunk: DuckDBDataChunk, separator: string): string;
+  /** JSON text of each row of the chunk on its own, with its index (columns past the writer's are ignored). */
+  eachRowText(chunk: DuckDBDataChunk, visit: (text: string, row: number) => void): void;
 }
 
 function stringText(value: DuckDBValue): string {
@@ -107,6 +109,15 @@ export function createJsonTextWriter(columns: readonly ResultColumn[], bigint: B
         text += '}';
       }
       return text;
+    },
+    eachRowText(chunk, visit) {
+      const rowCount = chunk.rowCount;
+      const vectors = columns.map((_, c) => chunk.getColumnVector(c));
+      for (let r = 0; r < rowCount; r++) {
+        let text = columnCount === 0 ? '{' : '';
+        for (let c = 0; c < columnCount; c++) text += keys[c]! + encoders[c]!(vectors[c]!.getItem(r));
+        visit(`${text}}`, r);
+      }
     },
   };
 }

@@ -1,0 +1,233 @@
+/**
+ * Concurrent key lookups of one endpoint answered by one query.
+ *
+ * A point lookup costs DuckDB about the same fixed few hundred microseconds whether it
+ * fetches one key or thirty (the driver round trip, planning, the index probe set-up), so
+ * under load most of a server's time goes into that fixed part. Requests whose rendered
+ * SQL is the same key lookup (runtime/plan/lookup-shape.ts) queue here while the pool's
+ * connections are busy; whenever one comes free, everything queued (up to
+ * MAX_BATCH_KEYS distinct keys) runs as one `IN (...)` query and the rows are handed back
+ * per key. An idle server runs a lone request at once: nothing waits for company.
+ *
+ * Every request gets what it would have got alone. Rows are split by DuckDB's own
+ * `column = $k` mask, in the query's order, paged or capped per request. A batch that fails, or
+ * returns more rows than the guard, answers nobody: each of its requests runs alone (and
+ * so gets its own error or rows); only a timeout is shared, as it bounds the wait.
+ */
+import { bindValues, type ConnectionPool, type PooledConnection } from '../db/index.js';
+import type { BigintMode } from '../serialize/index.js';
+import type { BoundValue, RenderedSql } from '../template/index.js';
+import { analyseLookup, BATCH_ROW_GUARD, BATCH_SIZES, MAX_BATCH_KEYS, mayBeLookup, type LookupVerdict } from './lookup-shape.js';
+import { guardQuery } from './query-guard.js';
+import { jsonWriterFor, type RowsJson } from './rows-json.js';
+
+/** Distinct SQL texts an endpoint keeps a verdict for; past it new texts just run alone. */
+const MAX_SHAPES = 64;
+
+/** A request's rows, how many its key has in all, and how many requests the query that found them answered. */
+export interface BatchedRows extends RowsJson {
+  total: number;
+  batch: number;
+}
+
+/** The rows a request wants of its key's: a page, or the first `limit` (the row cap), or all. */
+export interface RowWindow {
+  offset: number;
+  limit: number | undefined;
+}
+
+interface Waiting {
+  value: BoundValue;
+  window: RowWindow;
+  resolve(answer: BatchedRows | undefined): void;
+  reject(err: unknown): void;
+}
+
+interface Group {
+  sql: string;
+  /** Undefined while DuckDB is being asked. */
+  verdict: LookupVerdict | undefined;
+  queue: Waiting[];
+  /** A drain is waiting for a connection: later arrivals ride on it. */
+  draining: boolean;
+  /** Batches of this SQL running now. */
+  running: number;
+}
+
+export interface KeyBatcher {
+  /**
+   * The rows of a read with one bound key, as JSON text, answered together with concurrent
+   * lookups of the same SQL. `undefined` at once: this request runs alone. Resolves
+   * `undefined`: its batch gave way and it must run alone after all.
+   */
+  lookup(rendered: RenderedSql, window: RowWindow): Promise<BatchedRows | undefined> | undefined;
+  /** What is known of a SQL text: for tests and diagnostics. */
+  verdict(sql: string): LookupVerdict | undefined;
+  /** Batched queries run so far, and the requests they answered. */
+  stats(): { batches: number; requests: number };
+}
+
+export interface KeyBatcherOptions {
+  pool: ConnectionPool;
+  bigint: BigintMode;
+  timeoutMs: number;
+}
+
+function valueKey(value: BoundValue): string {
+  return `${typeof value}:${String(value)}`;
+}
+
+/** The queue's head, up to MAX_BATCH_KEYS distinct keys; the keys, and each taken request's key index. */
+function takeBatch(queue: Waiting[]): { keys: BoundValue[]; taken: Array<{ waiting: Waiting; key: number }> } {
+  const index = new Map<string, number>();
+  const keys: BoundValue[] = [];
+  const taken: Array<{ waiting: Waiting; key: number }> = [];
+  let n = 0;
+  for (; n < queue.length; n++) {
+    const waiting = queue[n]!;
+    const id = valueKey(waiting.value);
+    let key = index.get(id);
+    if (key === undefined) {
+      if (keys.length === MAX_BATCH_KEYS) break;
+      key = keys.length;
+      index.set(id, key);
+      keys.push(waiting.value);
+    }
+    taken.push({ waiting, key });
+  }
+  queue.splice(0, n);
+  return { keys, taken };
+}
+
+export function createKeyBatcher(options: KeyBatcherOptions): KeyBatcher {
+  const { pool, bigint, timeoutMs } = options;
+  const groups = new Map<string, Group>();
+  let batches = 0;
+  let requests = 0;
+
+  async function analyse(group: Group, sample: BoundValue): Promise<void> {
+    let lease: PooledConnection;
+    try {
+      lease = await pool.acquire(false);
+    } catch {
+      groups.delete(group.sql);
+      return;
+    }
+    try {
+      group.verdict = await analyseLookup(lease.connection, group.sql, sample);
+    } finally {
+      pool.release(lease);
+    }
+  }
+
+  async function run(lease: PooledConnection, group: Group, batch: ReturnType<typeof takeBatch>): Promise<void> {
+    const verdict = group.verdict as Extract<LookupVerdict, { kind: 'batch' }>;
+    const size = BATCH_SIZES.find((s) => s >= batch.keys.length)!;
+    const values = Array.from({ length: size }, (_, i) => batch.keys[Math.min(i, batch.keys.length - 1)]!);
+    const guard = guardQuery(lease, timeoutMs);
+    try {
+      const statement = await lease.prepare(verdict.sql.get(size)!, { readOnly: true });
+      bindValues(statement, values);
+      const result = await statement.run();
+      guard.stop();
+      if (result.rowCount > BATCH_ROW_GUARD) {
+        for (const { waiting } of batch.taken) waiting.resolve(undefined);
+        return;
+      }
+      const writer = jsonWriterFor(statement, result, bigint, 1);
+      const rows: string[][] = batch.keys.map(() => []);
+      const maskColumn = result.columnCount - 1;
+      for (let i = 0; i < result.chunkCount; i++) {
+        const chunk = result.getChunk(i);
+        const masks = chunk.getColumnVector(maskColumn);
+        writer.eachRowText(chunk, (text, row) => {
+          let mask = Number(masks.getItem(row));
+          // Bits past the real keys belong to the padding, which repeats the last key.
+          for (let key = 0; mask !== 0 && key < rows.length; key++, mask = Math.floor(mask / 2)) if (mask % 2 === 1) rows[key]!.push(text);
+        });
+      }
+      batches++;
+      requests += batch.taken.length;
+      for (const { waiting, key } of batch.taken) {
+        const all = rows[key]!;
+        const { offset, limit } = waiting.window;
+        const mine = offset === 0 && (limit === undefined || all.length <= limit) ? all : all.slice(offset, limit === undefined ? undefined : offset + limit);
+        waiting.resolve({ text: `[${mine.join(',')}]`, rowCount: mine.length, total: all.length, batch: batch.taken.length });
+      }
+    } catch (err) {
+      guard.stop();
+      for (const { waiting } of batch.taken) {
+        if (guard.timedOut) waiting.reject(err);
+        else waiting.resolve(undefined);
+      }
+    } finally {
+      pool.release(lease);
+      group.running--;
+      if (group.queue.length > 0 && !group.draining) drain(group);
+    }
+  }
+
+  function drainWith(group: Group, lease: PooledConnection): void {
+    const batch = takeBatch(group.queue);
+    // More than one batch's worth queued: the rest waits for the next connection.
+    if (group.queue.length > 0) drain(group);
+    if (batch.taken.length === 0) pool.release(lease);
+    else {
+      group.running++;
+      void run(lease, group, batch);
+    }
+  }
+
+  function failQueue(group: Group, err: unknown): void {
+    group.draining = false;
+    for (const waiting of group.queue.splice(0)) waiting.reject(err);
+  }
+
+  function drain(group: Group): void {
+    group.draining = true;
+    let lease: Promise<PooledConnection> | PooledConnection;
+    try {
+      lease = pool.acquire();
+    } catch (err) {
+      // Deferred: the caller's promise is handed out before it can be rejected.
+      queueMicrotask(() => failQueue(group, err));
+      return;
+    }
+    if (!(lease instanceof Promise)) {
+      group.draining = false;
+      drainWith(group, lease);
+      return;
+    }
+    lease.then((got) => {
+      group.draining = false;
+      drainWith(group, got);
+    }, (err: unknown) => failQueue(group, err));
+  }
+
+  return {
+    lookup(rendered, window) {
+      if (rendered.values.length !== 1) return undefined;
+      const value = rendered.values[0]!;
+      let group = groups.get(rendered.sql);
+      if (group === undefined) {
+        if (groups.size >= MAX_SHAPES) return undefined;
+        group = { sql: rendered.sql, verdict: undefined, queue: [], draining: false, running: 0 };
+        groups.set(rendered.sql, group);
+        // Plainly no lookup: settled here, without borrowing a connection to ask DuckDB.
+        if (mayBeLookup(rendered.sql)) void analyse(group, value);
+        else group.verdict = { kind: 'other', why: 'no `= $1` in it' };
+        return undefined;
+      }
+      if (group.verdict?.kind !== 'batch') return undefined;
+      const target = group;
+      return new Promise<BatchedRows | undefined>((resolve, reject) => {
+        target.queue.push({ value, window, resolve, reject });
+        // While a batch runs, arrivals wait for it to end and go together; a second batch
+        // starts beside it only once a full one is queued.
+        if (!target.draining && (target.running === 0 || target.queue.length >= MAX_BATCH_KEYS)) drain(target);
+      });
+    },
+    verdict: (sql) => groups.get(sql)?.verdict,
+    stats: () => ({ batches, requests }),
+  };
+}
