@@ -109,18 +109,19 @@ describe('declared indexes', () => {
     }
   });
 
-  it('validate names the file and line of a declaration on a missing table or column, a view, or a list column', async () => {
+  it('validate names the file and line of a declaration on a missing table or column, a view, a list column or duplicate keys', async () => {
     const project = tempProject({
       ...ENDPOINT,
       'flapi.yaml': flapiYaml(`    indexes:
       items: [idd]
       itemz: [id]
       item_labels: [id]
-      items_again:
+      main.items:
         columns: [id]
   lists:
     indexes:
-      - { table: items, columns: [tags] }`).replace('items_again', 'main.items'),
+      - { table: items, columns: [tags] }
+      - { table: items, columns: [shelf], unique: true }`),
     }, 'flapi-indexes-');
     projects.push(project);
     const result = await compileProject({ dir: project.dir, env: {} });
@@ -130,8 +131,21 @@ describe('declared indexes', () => {
       ['flapi.yaml', 13, 'error', 'connection `db` declares an index on itemz(id) that cannot be created (Catalog Error: Table with name itemz does not exist!); name a table that `init` creates'],
       ['flapi.yaml', 14, 'error', 'connection `db` declares an index on item_labels(id) that cannot be created (Binder Error: can only create an index on a base table); index the table the view reads instead'],
       ['flapi.yaml', 19, 'error', 'connection `lists` declares an index on items(tags) that cannot be created (Invalid type Error: Invalid Type [BIGINT[]]: Invalid type for index key.); index only columns of plain types (numbers, text, dates), not lists or structs'],
+      ['flapi.yaml', 20, 'error', 'connection `lists` declares a unique index on items(shelf) that cannot be created (Constraint Error: Data contains duplicates on indexed column(s)); the table has rows with the same key: remove `unique: true` or make the key unique'],
     ]);
     assert.equal(result.manifest, undefined);
+  });
+
+  it('validate plans lookups on the declared indexes: a lookup by an indexed key is not reported as a scan', async () => {
+    const lookupScans = async (indexes: string) => {
+      const project = tempProject({ ...ENDPOINT, 'flapi.yaml': flapiYaml(indexes) }, 'flapi-indexes-');
+      projects.push(project);
+      const result = await compileProject({ dir: project.dir, env: {} });
+      assert.ok(result.manifest, result.diagnostics.map((d) => d.message).join('\n'));
+      return result.diagnostics.filter((d) => d.code === 'lookup-scans').map((d) => d.file.replace(`${project.dir}/`, ''));
+    };
+    assert.deepEqual(await lookupScans('    indexes:\n      items: [shelf]'), ['sqls/items.sql']);
+    assert.deepEqual(await lookupScans('    indexes:\n      items: [id]'), []);
   });
 
   it('the server refuses to start on a declaration it cannot make, saying which and why; a unique index on duplicate keys too', async () => {

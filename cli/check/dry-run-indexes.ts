@@ -1,13 +1,14 @@
 /**
- * The dry-run checks the indexes the server will create, with the server's own SQL: the
+ * The dry-run makes the indexes the server will make, with the server's own SQL: the
  * declared ones right after init, and each cache's key index on its empty table. What
- * DuckDB refuses (a table init does not make, a missing column, a list column) is reported
- * at the declaration instead of failing the server's start or a refresh.
+ * DuckDB refuses (a table init does not make, a missing column, a list column, duplicate
+ * keys of a unique index) is reported at the declaration instead of failing the server's
+ * start or a refresh.
  */
 import { DuckDBTypeId, type DuckDBConnection } from '@duckdb/node-api';
 import { indexKey } from '../../runtime/cache/key-index.js';
 import { quoteIdent } from '../../runtime/cache/sql-names.js';
-import { indexProblem, tableIndexOf, type DeclaredIndex } from '../../runtime/db/declared-indexes.js';
+import { createDeclaredIndex, indexProblem, tableIndexOf, type DeclaredIndex } from '../../runtime/db/declared-indexes.js';
 import { createIndexSql } from '../../runtime/db/table-index.js';
 import { writtenIndexes } from '../config/normalise-indexes.js';
 import type { CompiledEndpoint } from '../config/normalise-endpoint.js';
@@ -31,12 +32,19 @@ export async function dryRunDeclaredIndexes(connection: DuckDBConnection, input:
 }
 
 /**
- * Prepared, not run: binding the CREATE INDEX finds a missing table or column and a view
- * without building the index (seconds on a large table), and works on the read-only
- * db_path too. The types DuckDB cannot index are only refused when it runs, so they are
- * read from the columns. Duplicate keys of a unique index surface when the server starts.
+ * Made for real, as the server makes it: DuckDB refuses a missing table or column, a view,
+ * a LIST column and duplicate keys of a unique index, and the endpoints' lookups are then
+ * planned (and checked) on the index the server will have. A table of the attached
+ * db_path can only be read here: the CREATE INDEX is bound without running, and the types
+ * DuckDB cannot index (refused only when it runs) are read from the columns.
  */
 async function declaredIndexProblem(connection: DuckDBConnection, index: DeclaredIndex): Promise<string | undefined> {
+  try {
+    await createDeclaredIndex(connection, index);
+    return undefined;
+  } catch (err) {
+    if (!/read-only mode/i.test(String(((err as Error).cause as Error | undefined)?.message))) return (err as Error).message;
+  }
   const table = tableIndexOf(index.spec);
   try {
     await connection.prepare(createIndexSql(table));
