@@ -138,6 +138,16 @@ export interface ConnectionSpec {
    * when a refresh runs, so the manifest (and a built server) never carries the credential.
    */
   urlEnv?: string;
+  /** `indexes`: ART indexes on tables this connection's `init` creates, made right after every init ran. */
+  indexes?: IndexSpec[];
+}
+
+/** An index a connection declares. */
+export interface IndexSpec {
+  /** As written: `flights`, `main.flights` or `db.main.flights`. */
+  table: string;
+  columns: string[];
+  unique: boolean;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

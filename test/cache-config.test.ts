@@ -44,7 +44,6 @@ test('cache blocks: a bad schedule, a bad max-snapshot-age, a missing table and 
   assert.equal(find(diagnostics, 'cache-table')?.file, 'sqls/c.yaml');
   const duplicate = find(diagnostics, 'cache-table-duplicate');
   assert.match(duplicate?.message ?? '', /already the cache of endpoint get_a/);
-  assert.equal(find(diagnostics, 'cache-key-without-cursor')?.severity, 'warning');
   assert.equal(find(diagnostics, 'cache-in-memory'), undefined, 'db_path is set');
 });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { silentLogger, startServer } from '../runtime/index.js';
 import type { CacheReport } from '../runtime/cache/index.js';
 import { tempProject } from './support/cache-project.js';
-import { PG_URL, postgresUnavailable, testSchema } from './support/postgres.js';
+import { PG_URL, pgFlapiYaml, postgresUnavailable, testSchema } from './support/postgres.js';
 
 // Full refreshes swap a new table in while requests keep coming: every response must see
 // one whole snapshot (never a half-written table, never a mix) and none may fail.
@@ -17,17 +17,7 @@ const WORKERS = 6;
 test('20 full refreshes under continuous load: every response is one complete snapshot, no request fails', { skip: unavailable ?? false, timeout: 120_000 }, async () => {
   const pg = await testSchema('flapi_cache_load');
   const project = tempProject({
-    'flapi.yaml': `project-name: load
-template:
-  path: ./sqls
-  environment-whitelist: ['^TEST_PG_.*']
-connections:
-  pg:
-    type: postgres
-    url: '{{env.TEST_PG_URL}}'
-    properties:
-      schema: '{{env.TEST_PG_SCHEMA}}'
-`,
+    'flapi.yaml': pgFlapiYaml('load'),
     'sqls/stats.yaml': 'url-path: /dim/stats\ntemplate-source: stats.sql\nconnection: [pg]\nwith-pagination: false\ncache:\n  table: dim\n  schema: pgcache\n  template-file: dim-cache.sql\n  retention:\n    keep-last-snapshots: 1\n',
     'sqls/stats.sql': 'SELECT count(*) AS n, sum(id) AS s, max(id) AS hi FROM pgcache.dim',
     'sqls/dim-cache.sql': 'SELECT id, label, weight FROM {{conn.schema}}.dim',

@@ -7,7 +7,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { silentLogger, startServer, type HttpServerHandle } from '../runtime/index.js';
 import type { CacheReport, CacheStatusJson } from '../runtime/cache/index.js';
 import { tempProject, waitFor, type TempProject } from './support/cache-project.js';
-import { PG_URL, postgresUnavailable, tcpRelay, testSchema, type TcpRelay, type TestSchema } from './support/postgres.js';
+import { PG_URL, pgFlapiYaml, postgresUnavailable, tcpRelay, testSchema, type TcpRelay, type TestSchema } from './support/postgres.js';
 
 // Caches fed from the real PostgreSQL: merge and append, type fidelity, the database
 // going down and coming back, restarts and a process killed mid-refresh.
@@ -15,19 +15,7 @@ import { PG_URL, postgresUnavailable, tcpRelay, testSchema, type TcpRelay, type 
 const unavailable = await postgresUnavailable();
 
 function flapiYaml(): string {
-  return `project-name: pgcache
-template:
-  path: ./sqls
-  environment-whitelist: ['^TEST_PG_.*']
-connections:
-  pg:
-    type: postgres
-    url: '{{env.TEST_PG_URL}}'
-    properties:
-      schema: '{{env.TEST_PG_SCHEMA}}'
-duckdb:
-  db_path: ./cache.duckdb
-`;
+  return pgFlapiYaml('pgcache', 'duckdb:\n  db_path: ./cache.duckdb\n');
 }
 
 function endpointYaml(name: string, cache: string): string {

@@ -31,6 +31,15 @@ describe('flapi test', () => {
     assert.match(out, /^4 passed, 0 failed$/m);
   });
 
+  it('leaves out the declared indexes with the init they follow: a table only init makes is not indexed', () => {
+    const dir = copyProject();
+    const config = join(dir, 'flapi.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('    init: |\n', '    indexes:\n      people_log: [id]\n    init: |\n      CREATE TABLE people_log AS SELECT 1 AS id;\n'));
+    const { code, out } = flapi('test', dir);
+    assert.equal(code, 0, out);
+    assert.match(out, /^4 passed, 0 failed$/m);
+  });
+
   it('fails with a readable diff when an expected row is wrong', () => {
     const dir = copyProject();
     const file = join(dir, 'tests/people.test.yaml');

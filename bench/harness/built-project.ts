@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { writeArtifactMetadata } from '../../runtime/artifact/index.js';
-import { createFlightsTableSql, OFFLINE_DUCKDB_OPTIONS, REPO_ROOT } from './flights-table.js';
+import { createFlightsIndexSql, createFlightsTableSql, OFFLINE_DUCKDB_OPTIONS, REPO_ROOT } from './flights-table.js';
 
 export interface PreparedBuild {
   /** Compiled entry point (`dist/server.js`). */
@@ -59,13 +59,14 @@ function bake(file: string): boolean {
 const AIRPORTS_SQL = (csv: string) =>
   `CREATE TABLE airports AS SELECT * FROM read_csv('${csv.replaceAll("'", "''")}', header = true)`;
 
-/** The tables examples/flights' `init` creates, checkpointed into `file` with artifact metadata. */
+/** The tables (and index) examples/flights' `init` creates, checkpointed into `file` with artifact metadata. */
 async function writeFlightsArtifact(file: string): Promise<void> {
   rmSync(file, { force: true });
   const instance = await DuckDBInstance.create(file, OFFLINE_DUCKDB_OPTIONS);
   const connection = await instance.connect();
   try {
     await connection.run(createFlightsTableSql());
+    await connection.run(createFlightsIndexSql());
     await connection.run(AIRPORTS_SQL(join(REPO_ROOT, 'node_modules/vega-datasets/data/airports.csv')));
     const count = async (table: string) => Number((await connection.runAndReadAll(`SELECT count(*) FROM ${table}`)).getRows()[0]![0]);
     await writeArtifactMetadata(connection, {

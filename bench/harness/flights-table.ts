@@ -1,7 +1,7 @@
 /**
- * The `flights` table exactly as examples/flights builds it in its connection `init`, so
- * the hand-written server and the in-process COPY baseline read the same rows, laid out
- * the same way, as flapi does.
+ * The `flights` table exactly as examples/flights builds it in its connection `init` (and
+ * its index), so the hand-written server and the in-process COPY baseline read the same
+ * rows, laid out the same way, as flapi does.
  */
 import { fileURLToPath } from 'node:url';
 
@@ -21,11 +21,11 @@ export function createFlightsTableSql(parquetPath: string = FLIGHTS_PARQUET): st
 }
 
 /**
- * The index examples/flights declares on `flights(id)`. The hand-written peers and the
- * in-process DuckDB floor create it too, so every side answers a point lookup the same way.
+ * The index examples/flights declares (`indexes: flights: { columns: [id], unique: true }`),
+ * under the name flapi gives it, so the peers look ids up on the same index.
  */
 export function createFlightsIndexSql(): string {
-  return 'CREATE UNIQUE INDEX IF NOT EXISTS flights_id ON flights(id)';
+  return 'CREATE UNIQUE INDEX IF NOT EXISTS flights__id__key ON flights (id)';
 }
 
 /** Instance options used wherever the bench opens DuckDB: never fetch extensions. */

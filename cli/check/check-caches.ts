@@ -57,10 +57,6 @@ export function checkCaches(project: LoadedProject, manifest: Manifest, endpoint
       push('error', doc.locate(['cache', 'retention', 'max-snapshot-age']), 'cache-retention', `max-snapshot-age \`${age}\` is not a duration; write e.g. 12h, 7d or 2w`);
     }
     if (cache.cursor !== undefined && cache.cursor.column === '') push('error', doc.locate(['cache', 'cursor']), 'cache-cursor', 'cursor has no `column:`; name the column whose growth marks new or changed rows');
-    if (cache.primaryKey.length > 0 && cache.cursor === undefined) {
-      push('warning', doc.locate(['cache', 'primary-key']), 'cache-key-without-cursor',
-        'primary-key without cursor means a full refresh (the key is only used to merge); add `cursor: { column: ..., type: ... }` for incremental merges');
-    }
     if (cache.table === '') continue;
     const key = `${cache.catalog ?? ''}.${cache.schema}.${cache.table}`.toLowerCase();
     const other = tables.get(key);

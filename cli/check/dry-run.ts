@@ -9,6 +9,7 @@ import { compilePlan, sampleRenders } from '../../runtime/plan/index.js';
 import type { CompiledEndpoint } from '../config/normalise-endpoint.js';
 import type { CheckedTemplates } from './check-template.js';
 import { buildCacheTable } from './dry-run-caches.js';
+import { dryRunDeclaredIndexes, dryRunKeyIndex } from './dry-run-indexes.js';
 import type { DryRunContext, DryRunInput } from './dry-run-input.js';
 import { firstLine, prepareRendered, renderFailed } from './dry-run-prepare.js';
 import { dryRunWrite } from './dry-run-writes.js';
@@ -53,14 +54,18 @@ export async function dryRun(dryRunInput: DryRunInput): Promise<DescribedColumns
     await attachDatabase(connection, input);
     input.cacheCatalog = await attachDryRunCatalog(connection, input.manifest);
     const env = project.env.allowedValues();
+    const initialised = new Set<string>();
     for (const spec of Object.values(manifest.connections)) {
-      if (spec.type || !spec.init) continue;
-      await runInit(connection, spec.name, spec.init, { conn: spec.properties, env }, input);
+      if (spec.type) continue;
+      if (!spec.init || await runInit(connection, spec.name, spec.init, { conn: spec.properties, env }, input)) initialised.add(spec.name);
     }
+    await dryRunDeclaredIndexes(connection, input, initialised);
     // Every cache table first, so any endpoint may read any cache, whatever the file order.
     const usable = [];
     for (const entry of input.endpoints) {
-      if (await buildCacheTable(connection, entry.endpoint, entry.templates, env, input)) usable.push(entry);
+      if (!(await buildCacheTable(connection, entry.endpoint, entry.templates, env, input))) continue;
+      await dryRunKeyIndex(connection, entry.endpoint, input);
+      usable.push(entry);
     }
     for (const { endpoint, templates } of usable) {
       const columns = await dryRunEndpoint(connection, endpoint, templates, env, input);
@@ -91,15 +96,18 @@ async function attachDatabase(connection: DuckDBConnection, input: DryRunContext
   }
 }
 
-async function runInit(connection: DuckDBConnection, name: string, init: string, context: InitContext, input: DryRunContext): Promise<void> {
+/** False when init failed (reported). */
+async function runInit(connection: DuckDBConnection, name: string, init: string, context: InitContext, input: DryRunContext): Promise<boolean> {
   const at = input.project.main.locate(['connections', name, 'init']);
   try {
     // The server's own renderer: validate must refuse any init the server would.
     await connection.run(renderInit(init, context.conn, context.env));
+    return true;
   } catch (err) {
     const line = /LINE (\d+):/.exec(String((err as Error).message))?.[1];
     input.diagnostics.push({ severity: 'error', ...at, code: 'init-sql',
       message: `init SQL of connection \`${name}\` fails${line ? ` (line ${line} of init)` : ''}: ${firstLine(err)}; fix the SQL` });
+    return false;
   }
 }
 

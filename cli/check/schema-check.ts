@@ -69,7 +69,7 @@ function toDiagnostic(doc: YamlDocument, error: ErrorObject, kind: SchemaKind): 
     }
     case 'type':
       return { severity: 'error', ...doc.locate(path), code: 'schema',
-        message: `${where} must be of type ${String(params.type).replace(',', ' or ')}, not ${describe(error.data)}; change its value` };
+        message: `${where} must be of type ${String(params.type).replace(/,(?=[^,]*$)/, ' or ').replaceAll(',', ', ')}, not ${describe(error.data)}; change its value` };
     case 'pattern':
       return { severity: 'error', ...doc.locate(path), code: 'schema',
         message: `${where} \`${String(error.data)}\` must match ${String(params.pattern)}; ${patternHint(path)}` };

@@ -8,6 +8,7 @@ import { envReference } from './secret-source.js';
 import type { YamlDocument } from './yaml-document.js';
 import { normaliseAuth } from './normalise-auth.js';
 import { normaliseAdmin, normaliseCors, normaliseRateLimit } from './normalise-policies.js';
+import { normaliseIndexes } from './normalise-indexes.js';
 import { normaliseLimits } from './normalise-limits.js';
 import { asBoolean, asMap, asNumber, asScalar, asString } from './yaml-values.js';
 
@@ -189,6 +190,8 @@ function normaliseConnections(value: unknown, root: string, main: YamlDocument):
     const urlEnv = url === undefined ? undefined : envReference(main, ['connections', name, 'url']);
     if (urlEnv !== undefined) spec.urlEnv = urlEnv;
     else if (url !== undefined) spec.url = url;
+    const indexes = normaliseIndexes(map.indexes);
+    if (indexes.length > 0) spec.indexes = indexes;
     out[name] = spec;
   }
   return out;

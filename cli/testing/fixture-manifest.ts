@@ -9,7 +9,7 @@ export const FIXTURE_CONNECTION = 'flapi-test-fixtures';
 
 /**
  * A copy of the manifest whose database holds the fixtures instead of the sources:
- * the connections' `init` SQL is dropped (unless `run-init: true`) and one more
+ * the connections' `init` SQL and indexes are dropped (unless `run-init: true`) and one more
  * connection loads every fixture table. The runtime needs no test mode for this.
  */
 export async function withFixtures(manifest: Manifest, fixtures: Fixture[], runInit: boolean): Promise<Manifest> {
@@ -28,7 +28,8 @@ export async function withFixtures(manifest: Manifest, fixtures: Fixture[], runI
     if (schema) statements.unshift(`CREATE SCHEMA IF NOT EXISTS ${schema};`);
   }
   const connections = Object.fromEntries(
-    Object.entries(manifest.connections).map(([name, c]) => [name, runInit ? c : { ...c, init: undefined }]),
+    // The indexes go with init: they name tables init makes, which the fixtures may not.
+    Object.entries(manifest.connections).map(([name, c]) => [name, runInit ? c : { ...c, init: undefined, indexes: undefined }]),
   );
   connections[FIXTURE_CONNECTION] = {
     name: FIXTURE_CONNECTION,

@@ -19,6 +19,7 @@ import { SnapshotStore, type RefreshMode, type RefreshTrigger, type SnapshotReco
 import { quoteIdent, versionTableName } from './sql-names.js';
 import { runSelfWritingTemplate, writesItself } from './self-writing-template.js';
 import { highWaterMark, publish, rowCount, tableExists, writeAppend, writeMerge, writeNewVersion, type WriteTarget } from './write-modes.js';
+import { indexKey } from './key-index.js';
 import { redactText } from '../security/log-redaction.js';
 import { importOptional } from '../optional-package.js';
 
@@ -105,6 +106,11 @@ async function runRefresh(conn: DuckDBConnection, target: CacheTarget, manifest:
     if (selfWriting) sql = render(physical);
     const source = await sourceOf(target, options.env ?? process.env);
     const write: WriteTarget = { catalog: target.catalog, schema: target.schema, physical, spec: target.spec };
+    // Every mode publishes its table with the key's index (key-index.ts).
+    const publishIndexed = async () => {
+      await indexKey(conn, write, selfWriting);
+      await publish(conn, write, target.table);
+    };
     const relation = selfWriting ? { sql: '', done: Promise.resolve(), close: async () => undefined } : await source.open(sql, options.signal);
     try {
       await conn.run('BEGIN TRANSACTION');
@@ -112,19 +118,19 @@ async function runRefresh(conn: DuckDBConnection, target: CacheTarget, manifest:
         let written: number;
         if (selfWriting) {
           written = await runSelfWritingTemplate(conn, write, sql);
-          await publish(conn, write, target.table);
+          await publishIndexed();
         } else if (!incremental) {
           await writeNewVersion(conn, write, relation.sql);
           await relation.done;
           written = await rowCount(conn, write);
-          await publish(conn, write, target.table);
+          await publishIndexed();
         } else {
           written = mode === 'append' ? await writeAppend(conn, write, relation.sql) : await writeMerge(conn, write, relation.sql);
           await relation.done;
           // Re-creating the view makes every prepared statement reading it re-plan. DuckDB
           // 1.5 statements with ORDER BY prepared before rows changed under them can read
           // corrupt strings (or crash) when run again without that.
-          await publish(conn, write, target.table);
+          await publishIndexed();
         }
         await store.succeed(conn, id, {
           physicalTable: physical,

@@ -1,7 +1,8 @@
 /**
  * Opens the one DuckDB instance a server uses and its pool of connections. Connection
  * `init` SQL runs once here (it sets up views, attachments and extensions for the whole
- * instance), never per request; then the instance is locked down (lock-down.ts).
+ * instance), never per request, followed by the indexes connections declare; then the
+ * instance is locked down (lock-down.ts).
  */
 import { availableParallelism } from 'node:os';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -9,6 +10,7 @@ import type { Manifest } from '../manifest.js';
 import type { BoundValue } from '../template/index.js';
 import { bindValues } from './bind-values.js';
 import { attachCacheCatalog } from './cache-catalog.js';
+import { createDeclaredIndexes } from './declared-indexes.js';
 import { ConnectionPool, pooledConnection, type PooledConnection, type PrepareFn } from './connection-pool.js';
 import { isLocked, lockDown } from './lock-down.js';
 import { renderInit } from './render-init.js';
@@ -42,8 +44,9 @@ export interface OpenDatabaseOptions {
   statementCacheSize?: number;
   env?: Readonly<Record<string, string | undefined>>;
   /**
-   * Open the file read-only and skip connection `init`: a baked artifact already holds
-   * what init made, and init's CREATE statements would fail on a read-only database.
+   * Open the file read-only and skip connection `init` and declared indexes: a baked
+   * artifact already holds what they made, and their CREATE statements would fail on a
+   * read-only database.
    */
   readOnly?: boolean;
 }
@@ -102,7 +105,10 @@ export async function openDatabase(manifest: Manifest, options: OpenDatabaseOpti
     }
     // Before init, so init SQL may create objects in the cache catalog too.
     if (!readOnly) await attachCacheCatalog(members[0]!.connection, manifest.duckdb);
-    if (!readOnly) await runInit(manifest, members[0]!.connection, env);
+    if (!readOnly) {
+      await runInit(manifest, members[0]!.connection, env);
+      await createDeclaredIndexes(members[0]!.connection, manifest);
+    }
     // From here on no request can reach a file, URL or extension the project did not name.
     await lockDown(members[0]!.connection, manifest);
   } catch (err) {

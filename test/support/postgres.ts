@@ -24,6 +24,24 @@ export async function postgresUnavailable(): Promise<string | undefined> {
   }
 }
 
+/**
+ * A flapi.yaml with one PostgreSQL source connection `pg`: its url from TEST_PG_URL and the
+ * test's schema as `conn.schema` (TEST_PG_SCHEMA); `duckdb` lines follow when given.
+ */
+export function pgFlapiYaml(project: string, duckdb = ''): string {
+  return `project-name: ${project}
+template:
+  path: ./sqls
+  environment-whitelist: ['^TEST_PG_.*']
+connections:
+  pg:
+    type: postgres
+    url: '{{env.TEST_PG_URL}}'
+    properties:
+      schema: '{{env.TEST_PG_SCHEMA}}'
+${duckdb}`;
+}
+
 export interface TestSchema {
   name: string;
   query(sql: string, values?: unknown[]): Promise<pg.QueryResult>;

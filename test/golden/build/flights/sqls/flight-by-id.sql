@@ -1,4 +1,4 @@
--- A point lookup: `flights` is stored in id order, so DuckDB skips straight to the row.
+-- A point lookup: DuckDB reads the index flapi.yaml declares on flights(id).
 SELECT id, date, delay, distance, origin, destination
 FROM flights
 WHERE id = {{params.id}}
