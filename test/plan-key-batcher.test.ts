@@ -151,8 +151,12 @@ describe('key batcher', () => {
   it('answers concurrent lookups in batches, each exactly as its own query would', async () => {
     const batcher = createKeyBatcher({ pool: db.pool, bigint: 'auto', timeoutMs: 0 });
     await ready(batcher, BY_ID, 1);
-    assert.equal(batcher.verdict(BY_ID)?.kind, 'batch');
-    const ids = [5, 17, 5, 99999, 1999, 3, 2000, 0, 42, 42, 7, 700];
+    const shape = batcher.verdict(BY_ID);
+    assert.equal(shape?.kind === 'batch' && shape.keyed !== undefined, true, 'an integer key is matched by its value, without the mask');
+    await ready(batcher, BY_GROUP, 'k1');
+    const text = batcher.verdict(BY_GROUP);
+    assert.equal(text?.kind === 'batch' && text.keyed, undefined, 'a text key keeps DuckDB\'s own comparison');
+    const ids: BoundValue[] = [5, 17, 5, 99999, 1999, 3, 2000, 0, 42, 42, 7, 700, 8n, 17n];
     const answers = await together(batcher, BY_ID, ids);
     for (const [i, id] of ids.entries()) assert.deepEqual(rowsOf(answers[i]), await single(BY_ID, id), `id ${id}`);
     const { batches, requests } = batcher.stats();

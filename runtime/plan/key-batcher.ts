@@ -73,6 +73,23 @@ export interface KeyBatcherOptions {
   timeoutMs: number;
 }
 
+function isIntegerValue(value: BoundValue): boolean {
+  return typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value));
+}
+
+/**
+ * Each key's index by its digits (`String` of a bigint and of an integer number agree);
+ * undefined when two keys share their digits (`5` and `5n`), which only the mask tells apart.
+ */
+function keyIndex(keys: readonly BoundValue[]): Map<string, number> | undefined {
+  const index = new Map<string, number>();
+  for (const [i, key] of keys.entries()) {
+    if (index.has(String(key))) return undefined;
+    index.set(String(key), i);
+  }
+  return index;
+}
+
 function valueKey(value: BoundValue): string {
   return `${typeof value}:${String(value)}`;
 }
@@ -124,9 +141,11 @@ export function createKeyBatcher(options: KeyBatcherOptions): KeyBatcher {
     const verdict = group.verdict as Extract<LookupVerdict, { kind: 'batch' }>;
     const size = BATCH_SIZES.find((s) => s >= batch.keys.length)!;
     const values = Array.from({ length: size }, (_, i) => batch.keys[Math.min(i, batch.keys.length - 1)]!);
+    // Integer keys given as integers match in JavaScript exactly as in SQL; anything else by DuckDB's mask.
+    const byKey = verdict.keyed !== undefined && batch.keys.every(isIntegerValue) ? keyIndex(batch.keys) : undefined;
     const guard = guardQuery(lease, timeoutMs);
     try {
-      const statement = await lease.prepare(verdict.sql.get(size)!, { readOnly: true });
+      const statement = await lease.prepare((byKey !== undefined ? verdict.keyed! : verdict.sql).get(size)!, { readOnly: true });
       bindValues(statement, values);
       const result = await statement.run();
       guard.stop();
@@ -136,12 +155,19 @@ export function createKeyBatcher(options: KeyBatcherOptions): KeyBatcher {
       }
       const writer = jsonWriterFor(statement, result, bigint, 1);
       const rows: string[][] = batch.keys.map(() => []);
-      const maskColumn = result.columnCount - 1;
+      const tagColumn = result.columnCount - 1;
       for (let i = 0; i < result.chunkCount; i++) {
         const chunk = result.getChunk(i);
-        const masks = chunk.getColumnVector(maskColumn);
+        const tags = chunk.getColumnVector(tagColumn);
+        if (byKey !== undefined) {
+          writer.eachRowText(chunk, (text, row) => {
+            const key = byKey.get(String(tags.getItem(row)));
+            if (key !== undefined) rows[key]!.push(text);
+          });
+          continue;
+        }
         writer.eachRowText(chunk, (text, row) => {
-          let mask = Number(masks.getItem(row));
+          let mask = Number(tags.getItem(row));
           // Bits past the real keys belong to the padding, which repeats the last key.
           for (let key = 0; mask !== 0 && key < rows.length; key++, mask = Math.floor(mask / 2)) if (mask % 2 === 1) rows[key]!.push(text);
         });

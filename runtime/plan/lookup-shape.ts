@@ -17,7 +17,7 @@
  * printed back by `json_deserialize_sql`, so the columns keep their names and types (both
  * are checked against the single query before the shape is used).
  */
-import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
+import { DuckDBTypeId, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { bindValues } from '../db/index.js';
 import type { BoundValue } from '../template/index.js';
 
@@ -33,12 +33,27 @@ export const BATCH_ROW_GUARD = 4096;
 /** The mask column added after the query's own columns. */
 export const MATCH_COLUMN = '__flapi_match';
 
+/** The key column added instead, where JavaScript can match keys exactly (integer keys). */
+export const KEY_COLUMN = '__flapi_key';
+
+/** DuckDB's integer type ids: their values compare in JavaScript exactly as in SQL. */
+const INTEGER_TYPE_IDS = new Set([DuckDBTypeId.TINYINT, DuckDBTypeId.SMALLINT, DuckDBTypeId.INTEGER, DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UTINYINT, DuckDBTypeId.USMALLINT, DuckDBTypeId.UINTEGER, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT]);
+
 export type LookupVerdict =
   /**
    * Batchable: `sql.get(size)` answers up to `size` keys. `indexed`: DuckDB answers it with
    * an index scan; otherwise it scans the table (still once per batch, not once per key).
    */
-  | { kind: 'batch'; column: string; indexed: boolean; sql: ReadonlyMap<number, string>; table?: TableName }
+  | {
+    kind: 'batch'; column: string; indexed: boolean; sql: ReadonlyMap<number, string>; table?: TableName;
+    /**
+     * For an integer key: the batched SQL that returns the key itself instead of the mask
+     * (DuckDB computes each mask bit with its own comparison, which doubles a batch's cost;
+     * integer keys given as integers compare the same in JavaScript).
+     */
+    keyed?: ReadonlyMap<number, string>;
+  }
   /** Anything else; `why` says what, for logs and tests. */
   | { kind: 'other'; why: string };
 
@@ -131,11 +146,11 @@ function sameColumns(single: DuckDBPreparedStatement, batch: DuckDBPreparedState
 }
 
 /** The batched SQL for `size` keys: the query's tree with `column IN (...)`, the mask and the row guard. */
-async function batchSql(connection: DuckDBConnection, tree: Node, column: readonly string[], size: number): Promise<string> {
+async function batchSql(connection: DuckDBConnection, tree: Node, column: readonly string[], size: number, keyed = false): Promise<string> {
   const key = quoted(column);
   const params = Array.from({ length: size }, (_, i) => `$${i + 1}`);
-  const mask = params.map((p, i) => `CASE WHEN ${key} = ${p} THEN ${2 ** i} ELSE 0 END`).join(' + ');
-  const parts = await parseTree(connection, `SELECT ${mask} AS ${MATCH_COLUMN} WHERE ${key} IN (${params.join(', ')}) LIMIT ${BATCH_ROW_GUARD + 1}`);
+  const tag = keyed ? `${key} AS ${KEY_COLUMN}` : `${params.map((p, i) => `CASE WHEN ${key} = ${p} THEN ${2 ** i} ELSE 0 END`).join(' + ')} AS ${MATCH_COLUMN}`;
+  const parts = await parseTree(connection, `SELECT ${tag} WHERE ${key} IN (${params.join(', ')}) LIMIT ${BATCH_ROW_GUARD + 1}`);
   const source = ((parts?.['statements'] as Node[] | undefined)?.[0]?.['node'] ?? null) as Node | null;
   const copy = JSON.parse(JSON.stringify(tree)) as Node;
   const node = (copy['statements'] as Node[])[0]!['node'] as Node;
@@ -181,12 +196,19 @@ export async function analyseLookup(connection: DuckDBConnection, sql: string, s
     const single = await connection.prepare(sql);
     const batch = await connection.prepare(sizes.get(1)!);
     if (!sameColumns(single, batch)) return { kind: 'other', why: 'the batched query changes its columns' };
+    let keyed: Map<number, string> | undefined;
+    if (INTEGER_TYPE_IDS.has(single.parameterTypeId(1))) {
+      keyed = new Map();
+      for (const size of BATCH_SIZES) keyed.set(size, await batchSql(connection, tree, column, size, true));
+      const probe = await connection.prepare(keyed.get(1)!);
+      if (!sameColumns(single, probe) || !INTEGER_TYPE_IDS.has(probe.columnTypeId(probe.columnCount - 1))) keyed = undefined;
+    }
     const indexed = await usesIndex(connection, pair, [sample, sample]);
     const from = node['from_table'];
     const table = isNode(from) && from['type'] === 'BASE_TABLE'
       ? { catalog: String(from['catalog_name'] ?? ''), schema: String(from['schema_name'] ?? ''), table: String(from['table_name'] ?? '') }
       : undefined;
-    return { kind: 'batch', column: shown, indexed, sql: sizes, ...(table ? { table } : {}) };
+    return { kind: 'batch', column: shown, indexed, sql: sizes, ...(table ? { table } : {}), ...(keyed ? { keyed } : {}) };
   } catch (err) {
     return { kind: 'other', why: err instanceof Error ? err.message : String(err) };
   }
