@@ -49,6 +49,20 @@ function declaredVersion(name, importer) {
   return version;
 }
 
+/**
+ * JSON modules (mime-db's table of media types, for one) as `JSON.parse` of a string:
+ * V8 reads JSON text several times faster than the same data as an object literal.
+ */
+const jsonAsText = {
+  name: 'json-as-text',
+  setup(build) {
+    build.onLoad({ filter: /\.json$/ }, (args) => ({
+      contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(readFileSync(args.path, 'utf8'))))});`,
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
@@ -65,6 +79,7 @@ const result = await build({
   chunkNames: '[name]-[hash]',
   // The licences of bundled packages go to THIRD-PARTY-LICENSES.txt whole.
   legalComments: 'none',
+  plugins: [jsonAsText],
   metafile: true,
   logLevel: 'warning',
 });
