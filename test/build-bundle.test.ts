@@ -9,13 +9,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { buildProject } from '../cli/build/index.js';
+import { buildProject, vendoredRuntime } from '../cli/build/index.js';
 
 const run = promisify(execFile);
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -140,5 +140,32 @@ describe('the built server on the bundled runtime', { timeout: 180_000 }, () => 
     assert.deepEqual([...new Set(packages.map((p) => p.split('/').slice(0, p.startsWith('@') ? 2 : 1).join('/')))].sort(),
       ['@duckdb/node-bindings', '@duckdb/node-bindings-linux-x64', 'detect-libc'].filter((p) => packages.some((q) => q.startsWith(`${p}/`))),
       'from node_modules only DuckDB\'s native binding');
+  });
+});
+
+describe('vendoredRuntime', () => {
+  it('takes the bundle, its external packages as dependencies, and refuses a bundle missing or older than the compiled runtime', () => {
+    const root = mkdtempSync(join(tmpdir(), 'flapi-vendor-'));
+    try {
+      const write = (file: string, text: string): void => {
+        mkdirSync(dirname(join(root, file)), { recursive: true });
+        writeFileSync(join(root, file), text);
+      };
+      write('package.json', JSON.stringify({ version: '1.2.3', dependencies: { koa: '^3.0.0' }, devDependencies: { '@types/koa': '^3.0.0', '@types/node': '^20.0.0' } }));
+      write('dist/runtime/index.js', 'export {};\n');
+      write('dist/runtime/index.d.ts', "export type { Context } from 'koa';\n");
+      assert.throws(() => vendoredRuntime(root), /the bundled runtime is missing .*npm run build/);
+      write('dist/runtime/bundle/index.js', 'export {};\n');
+      write('dist/runtime/bundle/bundle.json', JSON.stringify({ entries: ['index.js'], external: { '@duckdb/node-bindings': '1.0.0' } }));
+      const runtime = vendoredRuntime(root);
+      assert.deepEqual(runtime.files.map((f) => f.to).sort(), ['bundle/index.js', 'index.d.ts']);
+      assert.deepEqual(runtime.dependencies, { '@duckdb/node-bindings': '1.0.0' });
+      assert.deepEqual(runtime.typeDependencies, { '@types/koa': '^3.0.0', '@types/node': '^20.0.0' });
+      const past = new Date(Date.now() - 60_000);
+      utimesSync(join(root, 'dist/runtime/bundle/bundle.json'), past, past);
+      assert.throws(() => vendoredRuntime(root), /the bundled runtime is older than the compiled runtime; run `npm run build`/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
