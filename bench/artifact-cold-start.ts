@@ -132,6 +132,9 @@ function report(rows: Figures[], artifactBytes: number): string {
     lines.push(`| ${r.label} | ${fmt(median(r.coldMs))} | ${r.coldMs.map((m) => Math.round(m)).join(', ')} | ${r.warmMs.length ? fmt(percentile(r.warmMs, 50)) : '–'} | ${r.warmMs.length ? fmt(percentile(r.warmMs, 99)) : '–'} |`);
   }
   lines.push(...floorLine(rows));
+  if (loadavg()[0]! > cpus().length) {
+    lines.push('', `The load average exceeded the ${cpus().length} cores: absolute times are several times an idle machine's; read the ratios, measured in the same rounds.`);
+  }
   lines.push('', 'S3 is s3rver on loopback: the download costs what reading and writing the file costs here, not a network transfer; '
     + 'parts are 8 MiB, four at a time (FLAPI_ARTIFACT_PARTS=1 reads one stream).', '');
   return lines.join('\n');
