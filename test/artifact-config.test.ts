@@ -66,9 +66,9 @@ describe('resolveArtifactSettings', () => {
 
   it('lets the environment win over the file, and the SDK variables fill in', () => {
     assert.deepEqual(resolveArtifactSettings(m(base), { FLAPI_ARTIFACT_DIR: '/dl' }), {
-      endpoint: 'http://file', forcePathStyle: true, pollIntervalMs: 5000, downloadDir: '/dl' });
+      endpoint: 'http://file', forcePathStyle: true, pollIntervalMs: 5000, downloadDir: '/dl', partSize: 8 * 1024 * 1024, parts: 4 });
     const env = resolveArtifactSettings(m(base), { FLAPI_ARTIFACT_ENDPOINT: 'http://env', FLAPI_ARTIFACT_POLL_INTERVAL: '2m', AWS_REGION: 'eu-north-1', FLAPI_ARTIFACT_DIR: '/dl' });
-    assert.deepEqual(env, { endpoint: 'http://env', region: 'eu-north-1', forcePathStyle: true, pollIntervalMs: 120_000, downloadDir: '/dl' });
+    assert.deepEqual(env, { endpoint: 'http://env', region: 'eu-north-1', forcePathStyle: true, pollIntervalMs: 120_000, downloadDir: '/dl', partSize: 8 * 1024 * 1024, parts: 4 });
     const sdk = resolveArtifactSettings(m({ dbPath: 's3://b/k', settings: {} }), { AWS_ENDPOINT_URL: 'http://minio:9000', FLAPI_ARTIFACT_DIR: '/dl' });
     assert.equal(sdk.endpoint, 'http://minio:9000');
     assert.equal(sdk.pollIntervalMs, 60_000);
@@ -77,5 +77,17 @@ describe('resolveArtifactSettings', () => {
     const aws = resolveArtifactSettings(m({ dbPath: 's3://b/k', settings: {} }), {});
     assert.equal(aws.endpoint, undefined);
     assert.equal(aws.forcePathStyle, false, 'virtual-hosted style on AWS itself');
+  });
+
+  it('reads the download part size and count from the environment, ignoring values it cannot use', () => {
+    const parts = (env: Record<string, string>) => {
+      const { partSize, parts: count } = resolveArtifactSettings(m(base), env);
+      return [partSize, count];
+    };
+    assert.deepEqual(parts({ FLAPI_ARTIFACT_PART_SIZE: '16MiB', FLAPI_ARTIFACT_PARTS: '8' }), [16 * 1024 * 1024, 8]);
+    assert.deepEqual(parts({ FLAPI_ARTIFACT_PART_SIZE: '256k', FLAPI_ARTIFACT_PARTS: '1' }), [256 * 1024, 1]);
+    assert.deepEqual(parts({ FLAPI_ARTIFACT_PART_SIZE: '1048576' }), [1024 * 1024, 4]);
+    assert.deepEqual(parts({ FLAPI_ARTIFACT_PART_SIZE: '1k', FLAPI_ARTIFACT_PARTS: '0' }), [8 * 1024 * 1024, 4], 'below 64 KiB, or no parts at all');
+    assert.deepEqual(parts({ FLAPI_ARTIFACT_PART_SIZE: 'big', FLAPI_ARTIFACT_PARTS: 'many' }), [8 * 1024 * 1024, 4]);
   });
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { columnTransfer, nextRefreshAt, parseDuration, parseSchedule, planRetention, ScheduleError, type SnapshotRecord } from '../runtime/cache/index.js';
+import { columnTransfer, nextRefreshAt, parseDuration, planRetention, type SnapshotRecord } from '../runtime/cache/index.js';
+import { parseSchedule, ScheduleError } from '../runtime/cache/schedule.js';
 import type { CacheSpec } from '../runtime/manifest.js';
 
 test('durations: 30s, 5m, 1h, 2d, 1w, 500ms and a bare number of seconds', () => {

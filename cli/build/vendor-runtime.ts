@@ -1,9 +1,13 @@
 /**
  * The runtime travels inside the built project as a local package
- * (`vendor/flapi-runtime`, referenced by `file:`), compiled to JavaScript with its type
- * declarations, so the project installs and runs on a machine that reaches only the npm
- * registry. Its npm dependencies are those its compiled modules import, pinned as in
- * flapi's own package.json, and become the built project's dependencies.
+ * (`vendor/flapi-runtime`, referenced by `file:`), so the project installs and runs on a
+ * machine that reaches only the npm registry. Its JavaScript is the bundle `npm run build`
+ * makes of the compiled runtime (scripts/bundle-runtime.mjs): the runtime and the npm
+ * packages it always needs, in a few files, so a server starts without resolving hundreds
+ * of modules. Beside it are the runtime's type declarations, one per module, for the
+ * generated code to compile against. The packages the bundle leaves out (DuckDB's native
+ * binding, the SDKs of optional features) become the built project's dependencies; those
+ * the declarations name become its devDependencies.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -13,12 +17,18 @@ import { packageRoot } from '../config/package-root.js';
 
 export const VENDOR_DIR = 'vendor/flapi-runtime';
 
+/** Where the bundle sits, in dist/runtime and in the vendored package alike. */
+export const BUNDLE_DIR = 'bundle';
+
 export interface VendoredRuntime {
   /** Files to copy: absolute source → path relative to the vendored package. */
   files: { from: string; to: string }[];
-  /** npm dependencies of the runtime, with flapi's version specifiers. */
+  /** npm packages the bundle imports at run time, with the version specifiers their importers declare. */
   dependencies: Record<string, string>;
-  /** `@types/*` packages the runtime's declarations need to compile against. */
+  /**
+   * What the runtime's declarations need to compile against: a package's `@types/*` where
+   * flapi uses one, else the package itself (its code is bundled, its types are not).
+   */
   typeDependencies: Record<string, string>;
   version: string;
   /** flapi's own `engines.node`: the built project supports what the runtime does. */
@@ -30,6 +40,12 @@ interface PackageJson {
   engines?: { node?: string };
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
+}
+
+/** bundle.json, written by scripts/bundle-runtime.mjs. */
+interface BundleInfo {
+  entries: string[];
+  external: Record<string, string>;
 }
 
 function filesUnder(dir: string): string[] {
@@ -68,56 +84,81 @@ function sorted(record: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** Newest modification time of the compiled modules outside the bundle. */
+function newestCompiled(compiled: string): number {
+  let newest = 0;
+  for (const file of filesUnder(compiled)) {
+    if (file.endsWith('.js') && !relative(compiled, file).startsWith(`${BUNDLE_DIR}/`)) newest = Math.max(newest, statSync(file).mtimeMs);
+  }
+  return newest;
+}
+
+const REBUILD = (root: string) => `run \`npm run build\` in ${root}`;
+
+/** Declarations (and the docs page's files) from the sources, checked against the compiled modules. */
+function declarationFiles(sources: string, compiled: string, root: string): { from: string; to: string }[] {
+  const files: { from: string; to: string }[] = [];
+  const stale: string[] = [];
+  for (const source of filesUnder(sources)) {
+    const rel = relative(sources, source);
+    if (!rel.endsWith('.ts') || rel.endsWith('.d.ts')) {
+      files.push({ from: source, to: rel });
+      continue;
+    }
+    const base = rel.slice(0, -3);
+    const js = join(compiled, `${base}.js`);
+    if (!existsSync(js) || statSync(js).mtimeMs < statSync(source).mtimeMs) stale.push(rel);
+    files.push({ from: join(compiled, `${base}.d.ts`), to: `${base}.d.ts` });
+  }
+  if (stale.length > 0) {
+    throw new Error(`the compiled runtime is older than its sources (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', ...' : ''}); ${REBUILD(root)}`);
+  }
+  return files;
+}
+
+function bundleFiles(compiled: string, root: string): { files: { from: string; to: string }[]; info: BundleInfo } {
+  const dir = join(compiled, BUNDLE_DIR);
+  const infoFile = join(dir, 'bundle.json');
+  if (!existsSync(infoFile)) throw new Error(`the bundled runtime is missing (${dir}); ${REBUILD(root)}`);
+  if (statSync(infoFile).mtimeMs < newestCompiled(compiled)) throw new Error(`the bundled runtime is older than the compiled runtime; ${REBUILD(root)}`);
+  const files = filesUnder(dir).filter((f) => f !== infoFile).map((from) => ({ from, to: join(BUNDLE_DIR, relative(dir, from)) }));
+  return { files, info: JSON.parse(readFileSync(infoFile, 'utf8')) as BundleInfo };
+}
+
 /**
- * The compiled runtime of this flapi installation. Built from `runtime/` by `npm run build`
- * (which `npm install` runs); a compiled module older than its source means the build is
- * stale, and copying it would ship old code.
+ * The runtime of this flapi installation, bundled and declared. Built from `runtime/` by
+ * `npm run build` (which `npm install` runs); a compiled module older than its source, or
+ * a bundle older than the compiled modules, means the build is stale, and copying it would
+ * ship old code.
  */
 export function vendoredRuntime(root = packageRoot()): VendoredRuntime {
   const compiled = join(root, 'dist', 'runtime');
   const sources = join(root, 'runtime');
   if (!existsSync(join(compiled, 'index.js'))) {
-    throw new Error(`the compiled runtime is missing (${compiled}); run \`npm run build\` in ${root}`);
+    throw new Error(`the compiled runtime is missing (${compiled}); ${REBUILD(root)}`);
   }
-  const files: { from: string; to: string }[] = [];
-  const stale: string[] = [];
-  if (existsSync(sources)) {
-    for (const source of filesUnder(sources)) {
-      const rel = relative(sources, source);
-      if (!rel.endsWith('.ts') || rel.endsWith('.d.ts')) {
-        files.push({ from: source, to: rel });
-        continue;
-      }
-      const base = rel.slice(0, -3);
-      const js = join(compiled, `${base}.js`);
-      if (!existsSync(js) || statSync(js).mtimeMs < statSync(source).mtimeMs) stale.push(rel);
-      files.push({ from: js, to: `${base}.js` }, { from: join(compiled, `${base}.d.ts`), to: `${base}.d.ts` });
-    }
-  } else {
-    for (const file of filesUnder(compiled)) {
-      if (file.endsWith('.js') || file.endsWith('.d.ts')) files.push({ from: file, to: relative(compiled, file) });
-    }
-  }
-  if (stale.length > 0) {
-    throw new Error(`the compiled runtime is older than its sources (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', ...' : ''}); run \`npm run build\` in ${root}`);
-  }
+  const declarations = existsSync(sources)
+    ? declarationFiles(sources, compiled, root)
+    : filesUnder(compiled).filter((f) => f.endsWith('.d.ts')).map((from) => ({ from, to: relative(compiled, from) }));
+  const bundle = bundleFiles(compiled, root);
 
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
   const known = { ...pkg.devDependencies, ...pkg.dependencies };
-  const dependencies: Record<string, string> = {};
-  for (const name of importedPackages(files.filter((f) => f.to.endsWith('.js')).map((f) => f.from))) {
-    const version = known[name];
-    if (version === undefined) throw new Error(`the runtime imports "${name}", which is not a dependency in ${join(root, 'package.json')}`);
-    dependencies[name] = version;
-  }
   const typeDependencies: Record<string, string> = {};
-  const typed = importedPackages(files.filter((f) => f.to.endsWith('.d.ts')).map((f) => f.from));
+  const typed = importedPackages(declarations.filter((f) => f.to.endsWith('.d.ts')).map((f) => f.from));
   for (const name of [...typed, 'node']) {
+    if (name in bundle.info.external) continue;
     const types = `@types/${name.startsWith('@') ? name.slice(1).replace('/', '__') : name}`;
-    const version = pkg.devDependencies?.[types] ?? pkg.dependencies?.[types];
-    if (version !== undefined) typeDependencies[types] = version;
+    if (known[types] !== undefined) typeDependencies[types] = known[types];
+    else if (known[name] !== undefined) typeDependencies[name] = known[name];
   }
-  return { files, dependencies: sorted(dependencies), typeDependencies: sorted(typeDependencies), version: pkg.version, nodeEngines: pkg.engines?.node ?? '>=20.19' };
+  return {
+    files: [...bundle.files, ...declarations],
+    dependencies: sorted(bundle.info.external),
+    typeDependencies: sorted(typeDependencies),
+    version: pkg.version,
+    nodeEngines: pkg.engines?.node ?? '>=20.19',
+  };
 }
 
 /** package.json of the vendored runtime: no dependencies of its own, the project provides them. */
@@ -126,12 +167,12 @@ export function vendorPackageJson(version: string): string {
     name: '@flapi/runtime',
     version,
     private: true,
-    description: 'The flapi runtime, compiled. Its npm dependencies are declared by the project that vendors it.',
+    description: 'The flapi runtime, bundled, with its type declarations. The packages it leaves out are declared by the project that vendors it.',
     type: 'module',
     license: 'Apache-2.0',
     exports: {
-      '.': { types: './index.d.ts', default: './index.js' },
-      './aws-lambda': { types: './adapters/aws-lambda/index.d.ts', default: './adapters/aws-lambda/index.js' },
+      '.': { types: './index.d.ts', default: `./${BUNDLE_DIR}/index.js` },
+      './aws-lambda': { types: './adapters/aws-lambda/index.d.ts', default: `./${BUNDLE_DIR}/aws-lambda.js` },
     },
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;

@@ -13,12 +13,35 @@ export interface ResolvedArtifactSettings {
   forcePathStyle: boolean;
   pollIntervalMs: number;
   downloadDir: string;
+  /** Downloads larger than one part are read in parts of this many bytes... */
+  partSize: number;
+  /** ...this many at a time (1: one stream, as a store without ranges is read anyway). */
+  parts: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Default poll interval: a minute, a few cheap conditional requests an hour per instance. */
 export const DEFAULT_POLL_INTERVAL_MS = 60_000;
+
+/** Parts of 8 MiB, four at a time: what one instance's network takes from S3 or GCS without queueing. */
+export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+export const DEFAULT_PARTS = 4;
+
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2 };
+
+/** `8MiB`, `512k`, `1048576`; undefined when unreadable or below 64 KiB (parts that small cost more than they save). */
+export function parsePartSize(text: string | undefined): number | undefined {
+  const match = /^\s*(\d+)\s*(k|kib|m|mib)?\s*$/i.exec(text ?? '');
+  if (!match) return undefined;
+  const bytes = Number(match[1]) * SIZE_UNITS[(match[2] ?? '').toLowerCase()]!;
+  return bytes >= 64 * 1024 ? bytes : undefined;
+}
+
+function parseParts(text: string | undefined): number | undefined {
+  const n = Number(text);
+  return text !== undefined && Number.isInteger(n) && n >= 1 && n <= 64 ? n : undefined;
+}
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -56,5 +79,7 @@ export function resolveArtifactSettings(manifest: Manifest, env: Env = process.e
     forcePathStyle: pathStyle !== undefined ? pathStyle === 'true' || pathStyle === '1' : configured.forcePathStyle ?? endpoint !== undefined,
     pollIntervalMs: envInterval ?? configured.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
     downloadDir: nonEmpty(env['FLAPI_ARTIFACT_DIR']) ?? projectPath(manifest, configured.downloadDir) ?? tmpdir(),
+    partSize: parsePartSize(nonEmpty(env['FLAPI_ARTIFACT_PART_SIZE'])) ?? DEFAULT_PART_SIZE,
+    parts: parseParts(nonEmpty(env['FLAPI_ARTIFACT_PARTS'])) ?? DEFAULT_PARTS,
   };
 }

@@ -17,6 +17,6 @@ export async function createArtifactStore(location: ArtifactLocation, settings: 
     case 'gs':
       return new (await importOptional(() => import('./gcs-store.js'), '@google-cloud/storage', 'gs:// artifacts')).GcsStore(location, settings);
     case 'https':
-      return new (await import('./https-store.js')).HttpsStore(location);
+      return new (await import('./https-store.js')).HttpsStore(location, settings);
   }
 }

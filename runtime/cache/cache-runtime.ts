@@ -13,7 +13,7 @@ import type { PruneResult } from './retention.js';
 import { recoverCaches } from './recover-caches.js';
 import { cacheCatalogName } from '../db/cache-catalog.js';
 import { RefreshLoop, type CacheState, type RetryPolicy } from './refresh-loop.js';
-import { parseSchedule, type Schedule } from './schedule.js';
+import type { Schedule } from './next-refresh.js';
 import { SnapshotStore, type SnapshotRecord } from './snapshot-store.js';
 import { tableExists } from './write-modes.js';
 
@@ -136,7 +136,8 @@ async function initialState(conn: DuckDBConnection, store: SnapshotStore, target
   let schedule: Schedule | undefined;
   if (target.spec.schedule) {
     try {
-      schedule = parseSchedule(target.spec.schedule);
+      // croner loads with the first cache that has a schedule.
+      schedule = (await import('./schedule.js')).parseSchedule(target.spec.schedule);
     } catch (err) {
       logger.error('cache schedule ignored', { endpoint: target.endpoint, error: (err as Error).message });
     }

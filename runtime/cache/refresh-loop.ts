@@ -9,7 +9,7 @@ import type { Database } from '../db/index.js';
 import type { Manifest } from '../manifest.js';
 import type { CacheTarget } from './cache-target.js';
 import { describeError, RefreshFailedError, RefreshInProgressError, refreshCache } from './refresh-cache.js';
-import { nextRefreshAt, type Schedule } from './schedule.js';
+import { nextRefreshAt, type Schedule } from './next-refresh.js';
 import type { RefreshTrigger, SnapshotRecord } from './snapshot-store.js';
 
 export interface RetryPolicy {

@@ -4,11 +4,10 @@
  * whose ticks are wall-clock times.
  */
 import { Cron } from 'croner';
+import type { Schedule } from './next-refresh.js';
 import { parseDuration } from './parse-duration.js';
 
-export type Schedule =
-  | { kind: 'interval'; text: string; ms: number }
-  | { kind: 'cron'; text: string; cron: Cron };
+export { nextRefreshAt, type Schedule } from './next-refresh.js';
 
 export class ScheduleError extends Error {
   constructor(message: string) {
@@ -29,13 +28,4 @@ export function parseSchedule(text: string): Schedule {
     }
   }
   throw new ScheduleError(`schedule \`${text}\` is neither an interval (30s, 5m, 1h, 2d) nor a cron expression (e.g. \`*/15 * * * *\`)`);
-}
-
-/** When the next refresh is due after one that succeeded at `lastSuccess`. */
-export function nextRefreshAt(schedule: Schedule, lastSuccess: Date, now: Date = new Date()): Date {
-  if (schedule.kind === 'interval') return new Date(lastSuccess.getTime() + schedule.ms);
-  // A tick missed while the server was down is due at once.
-  const missed = schedule.cron.nextRun(lastSuccess);
-  if (missed !== null && missed.getTime() <= now.getTime()) return now;
-  return schedule.cron.nextRun(now) ?? new Date(8.64e15);
 }

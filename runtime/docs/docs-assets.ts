@@ -2,7 +2,8 @@
  * The docs page's files, read from the package once and kept in memory with their ETags.
  *
  * They live beside the sources in `runtime/docs/assets/`; a compiled runtime (`dist/`) finds
- * them there too, so no build step has to copy them.
+ * them there too, so no build step has to copy them. The bundled runtime a built server
+ * vendors reads them from `docs/assets/` beside its `bundle/` folder.
  */
 import { strongEtag } from '../response-cache/etag.js';
 import { existsSync, readFileSync } from 'node:fs';
@@ -25,7 +26,11 @@ const FILES: Readonly<Record<string, string>> = {
 };
 
 function assetsDir(): string {
-  const candidates = [new URL('./assets/', import.meta.url), new URL('../../../runtime/docs/assets/', import.meta.url)];
+  const candidates = [
+    new URL('./assets/', import.meta.url),
+    new URL('../docs/assets/', import.meta.url),
+    new URL('../../../runtime/docs/assets/', import.meta.url),
+  ];
   for (const candidate of candidates) {
     const dir = fileURLToPath(candidate);
     if (existsSync(`${dir}index.html`)) return dir;

@@ -86,7 +86,9 @@ export function docsRoutes(options: DocsRoutesOptions): Middleware {
         return;
       default: {
         // The page's scripts and stylesheet; the template itself is only served rendered.
-        const name = ctx.path.startsWith('/docs/') ? ctx.path.slice('/docs/'.length) : '';
+        // Any other path passes by without reading the files (the first request of a cold start).
+        if (!ctx.path.startsWith('/docs/')) return next();
+        const name = ctx.path.slice('/docs/'.length);
         const file = name !== 'index.html' ? docsAssets().get(name) : undefined;
         return file ? send(ctx, file, 'public, max-age=300') : next();
       }

@@ -5,7 +5,6 @@
  * compatibility; `flapi validate` warns about them. Every comparison is constant-time.
  */
 import { createHash, pbkdf2, randomBytes, scrypt, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import bcrypt from 'bcryptjs';
 
 export type StoredPasswordKind = 'scrypt' | 'pbkdf2' | 'bcrypt' | 'md5' | 'plaintext';
 
@@ -97,7 +96,8 @@ export async function verifyPassword(stored: string, candidate: string): Promise
     const key = await pbkdf2Async(candidate, decodeBase64(salt!), Number(iterations), expected.length, digest!);
     return equalBytes(key, expected);
   }
-  if (BCRYPT.test(stored)) return bcrypt.compare(candidate, stored);
+  // bcryptjs loads with the first bcrypt hash checked, not with every server.
+  if (BCRYPT.test(stored)) return (await import('bcryptjs')).default.compare(candidate, stored);
   if (MD5.test(stored)) return equalText(createHash('md5').update(candidate).digest('hex'), stored.toLowerCase());
   return equalText(candidate, stored);
 }

@@ -1,6 +1,7 @@
 /**
  * A small Google Cloud Storage look-alike on loopback: the JSON API's object metadata GET
- * and media download (`alt=media`, with `x-goog-hash` so the SDK validates the bytes),
+ * and media download (`alt=media`, with `x-goog-hash` so the SDK validates the bytes; a
+ * `bytes=a-b` Range is answered 206 with those bytes),
  * generations that grow with every upload, and a request log to assert polling on.
  */
 import { createHash } from 'node:crypto';
@@ -52,6 +53,20 @@ export async function startGcsServer(): Promise<GcsServer> {
       return sendJson(res, 404, { error: { code: 404, message: `No such object: ${bucket}/${name}` } });
     }
     const { md5, crc32c } = hashes(object.bytes);
+    const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers['range'] ?? '');
+    if (url.searchParams.get('alt') === 'media' && range) {
+      const start = Number(range[1]);
+      const end = Math.min(Number(range[2]), object.bytes.length - 1);
+      res.writeHead(206, {
+        'content-type': 'application/octet-stream',
+        'content-length': end - start + 1,
+        'content-range': `bytes ${start}-${end}/${object.bytes.length}`,
+        'x-goog-generation': String(object.generation),
+        'x-goog-stored-content-encoding': 'identity',
+      });
+      res.end(object.bytes.subarray(start, end + 1));
+      return;
+    }
     if (url.searchParams.get('alt') === 'media') {
       res.writeHead(200, {
         'content-type': 'application/octet-stream',

@@ -2,7 +2,10 @@
  * A static file server for artifacts over HTTP or HTTPS on loopback. HTTPS uses a
  * self-signed certificate made with the `openssl` CLI at test time (its PEM is what a
  * client must trust). Files carry an ETag (or only Last-Modified) and conditional
- * requests get 304; a file can be served cut short to simulate a dropped transfer.
+ * requests get 304; a file can be served cut short to simulate a dropped transfer. Range
+ * requests are ignored (200, the whole file) unless a file is put with `ranges`: then a
+ * single `bytes=a-b` range is answered 206 with Content-Range, and `If-Range` that does not
+ * name the current version gets the whole file, as RFC 9110 says.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,13 +21,16 @@ interface Served {
   lastModified?: string;
   /** Announce the full length but send only this many bytes, then drop the connection. */
   cutAt?: number;
+  ranges?: boolean;
+  /** A new version that replaces this one once its first request is answered. */
+  next?: Buffer;
 }
 
 export interface FileServer {
   readonly url: string;
-  readonly requests: { path: string; status: number; ifNoneMatch?: string; ifModifiedSince?: string }[];
+  readonly requests: { path: string; status: number; ifNoneMatch?: string; ifModifiedSince?: string; range?: string; ifRange?: string }[];
   /** `etag: false` serves Last-Modified only; `validators: false` serves neither. */
-  put(path: string, bytes: Buffer, options?: { etag?: boolean; validators?: boolean; cutAt?: number }): void;
+  put(path: string, bytes: Buffer, options?: { etag?: boolean; validators?: boolean; cutAt?: number; ranges?: boolean; next?: Buffer }): void;
   close(): Promise<void>;
 }
 
@@ -41,13 +47,30 @@ export function selfSignedCertificate(dir: string): { cert: string; key: string 
 
 export async function startFileServer(tls?: { cert: string; key: string }): Promise<FileServer> {
   const files = new Map<string, Served>();
+  let tick = Date.UTC(2026, 0, 1);
+  const put: FileServer['put'] = (path, bytes, options = {}) => {
+    tick += 1000;
+    const validators = options.validators !== false;
+    files.set(path, {
+      bytes,
+      ...(validators ? { lastModified: new Date(tick).toUTCString() } : {}),
+      ...(validators && options.etag !== false ? { etag: `"${createHash('sha1').update(bytes).digest('hex')}"` } : {}),
+      ...(options.cutAt !== undefined ? { cutAt: options.cutAt } : {}),
+      ...(options.ranges ? { ranges: true } : {}),
+      ...(options.next !== undefined ? { next: options.next } : {}),
+    });
+  };
   const requests: FileServer['requests'] = [];
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const file = files.get(path);
     const ifNoneMatch = req.headers['if-none-match'];
     const ifModifiedSince = req.headers['if-modified-since'];
-    res.once('finish', () => requests.push({ path, status: res.statusCode, ...(ifNoneMatch ? { ifNoneMatch } : {}), ...(ifModifiedSince ? { ifModifiedSince } : {}) }));
+    const range = req.headers['range'];
+    const ifRange = req.headers['if-range'] as string | undefined;
+    res.once('finish', () => requests.push({
+      path, status: res.statusCode, ...(ifNoneMatch ? { ifNoneMatch } : {}), ...(ifModifiedSince ? { ifModifiedSince } : {}), ...(range ? { range } : {}), ...(ifRange ? { ifRange } : {}),
+    }));
     if (file === undefined) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found');
@@ -60,6 +83,21 @@ export async function startFileServer(tls?: { cert: string; key: string }): Prom
       res.end();
       return;
     }
+    if (file.next !== undefined) put(path, file.next, { ranges: file.ranges === true });
+    const current = ifRange === undefined || ifRange === file.etag || ifRange === file.lastModified;
+    const asked = file.ranges && current ? /^bytes=(\d+)-(\d+)$/.exec(range ?? '') : null;
+    if (asked) {
+      const start = Number(asked[1]);
+      if (start >= file.bytes.length) {
+        res.writeHead(416, { 'content-range': `bytes */${file.bytes.length}` });
+        res.end();
+        return;
+      }
+      const end = Math.min(Number(asked[2]), file.bytes.length - 1);
+      res.writeHead(206, { ...headers, 'content-type': 'application/octet-stream', 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${file.bytes.length}` });
+      res.end(file.bytes.subarray(start, end + 1));
+      return;
+    }
     res.writeHead(200, { ...headers, 'content-type': 'application/octet-stream', 'content-length': file.bytes.length });
     if (file.cutAt === undefined) {
       res.end(file.bytes);
@@ -70,20 +108,10 @@ export async function startFileServer(tls?: { cert: string; key: string }): Prom
   const server: Server = tls ? createHttpsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, handle) : createHttpServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  let tick = Date.UTC(2026, 0, 1);
   return {
     url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
-    put(path, bytes, options = {}) {
-      tick += 1000;
-      const validators = options.validators !== false;
-      files.set(path, {
-        bytes,
-        ...(validators ? { lastModified: new Date(tick).toUTCString() } : {}),
-        ...(validators && options.etag !== false ? { etag: `"${createHash('sha1').update(bytes).digest('hex')}"` } : {}),
-        ...(options.cutAt !== undefined ? { cutAt: options.cutAt } : {}),
-      });
-    },
+    put,
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

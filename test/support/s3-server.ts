@@ -15,8 +15,8 @@ export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3R
 export interface S3Server {
   readonly endpoint: string;
   readonly bucket: string;
-  /** `METHOD path status if-none-match` of every request answered. */
-  readonly requests: { method: string; path: string; status: number; ifNoneMatch?: string }[];
+  /** `METHOD path status if-none-match range` of every request answered. */
+  readonly requests: { method: string; path: string; status: number; ifNoneMatch?: string; range?: string }[];
   put(key: string, bytes: Buffer): Promise<void>;
   close(): Promise<void>;
 }
@@ -29,7 +29,8 @@ export async function startS3Server(bucket = 'artifacts'): Promise<S3Server> {
   s3rver.httpServer.on('request', (req, res) => {
     res.once('finish', () => {
       const ifNoneMatch = req.headers['if-none-match'];
-      requests.push({ method: req.method ?? '', path: (req.url ?? '').split('?')[0]!, status: res.statusCode, ...(ifNoneMatch ? { ifNoneMatch } : {}) });
+      const range = req.headers['range'];
+      requests.push({ method: req.method ?? '', path: (req.url ?? '').split('?')[0]!, status: res.statusCode, ...(ifNoneMatch ? { ifNoneMatch } : {}), ...(range ? { range } : {}) });
     });
   });
   const endpoint = `http://127.0.0.1:${port}`;
