@@ -2,9 +2,9 @@
  * `npm run bench`: every server on loopback, one after another in one run, measured with
  * autocannon; the table goes to bench/results/latest.md and stdout.
  *
- *   npm run bench                 full run (7 interleaved rounds of 2 s per scenario, about 6 minutes)
- *   npm run bench -- --quick      development run (1.5 s per scenario)
- *   npm run bench -- --only=koa-hello,flapi-dev --no-build
+ *   npm run bench                 full run (5 interleaved rounds of 1.8 s per scenario, under 8 minutes)
+ *   npm run bench -- --quick      development run (1.5 s per scenario, smaller growth table)
+ *   npm run bench -- --only=koa-hello,flapi-dev,duckdb-floor --no-build --no-growth
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,27 +16,36 @@ import { timeCli, type CliTiming } from './harness/cli-timing.js';
 import { BUILT_ON_ARTIFACT, COLD_START_FLOOR, measureColdStartPair, measureColdStarts, type ColdStart } from './harness/cold-start.js';
 import { measureDuckdbCopy } from './harness/duckdb-copy.js';
 import { REPO_ROOT } from './harness/flights-table.js';
-import { renderReport, type ServerOutcome } from './harness/report.js';
-import { runRounds, type ScenarioTarget } from './harness/run-rounds.js';
+import { LIST_CLIENTS, LOOKUP_CLIENTS, measureEndpointScaling, measureGrowth, type EndpointScaling, type GrowthRow, type GrowthSettings } from './harness/growth.js';
+import { measureServers } from './harness/measure-servers.js';
+import { renderReport } from './harness/report.js';
 import type { RunSettings } from './harness/run-scenario.js';
 import { EXPORT_ROWS } from './harness/scenarios.js';
-import { builtServerSpec, coldStartFloorSpec, SERVERS, type BenchContext, type ServerEntry } from './harness/server-list.js';
-import { launchServer, type RunningServer } from './harness/server-process.js';
+import { builtServerSpec, coldStartFloorSpec, type BenchContext } from './harness/server-list.js';
 
 const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     only: { type: 'string' },
+    'no-growth': { type: 'boolean', default: false },
   },
 });
 
 const quick = flags.quick === true;
 const settings: RunSettings = quick
   ? { seconds: 1.5, warmupSeconds: 0.5, rounds: 1 }
-  : { seconds: 14, warmupSeconds: 1, rounds: 7 };
+  : { seconds: 9, warmupSeconds: 1, rounds: 5 };
+/** The growth table's sizes and its shorter runs (one per size: the ratios that matter are within a size). */
+const growthSettings: GrowthSettings = quick
+  ? { rows: [100_000, 1_000_000, 3_000_000], seconds: 1, warmupSeconds: 0.5 }
+  : { rows: [1_000_000, 10_000_000, 30_000_000], seconds: 2, warmupSeconds: 0.5 };
+const ENDPOINT_COUNTS = [10, 50, 200];
 const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
-const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
+const runStarted = performance.now();
+/** Progress on stderr, with the time into the run: the whole run is held to 8 minutes. */
+const log = (line: string): void =>
+  void process.stderr.write(`bench [${((performance.now() - runStarted) / 1000).toFixed(0).padStart(3)} s]: ${line}\n`);
 
 function build(): void {
   log('building dist/ (tsc -p tsconfig.build.json)');
@@ -44,56 +53,6 @@ function build(): void {
   const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, encoding: 'utf8' });
   // tsc still emits on type errors elsewhere in the tree; the servers that work are measured.
   if (result.status !== 0) log(`build reported errors (continuing with what was emitted):\n${result.stdout.slice(0, 1500)}`);
-}
-
-interface Started {
-  entry: ServerEntry;
-  outcome: ServerOutcome;
-  server?: RunningServer;
-}
-
-/** Starts one server (its start-up time is measured while the others sit idle). */
-async function startEntry(entry: ServerEntry, context: BenchContext): Promise<Started> {
-  const outcome: ServerOutcome = { id: entry.id, label: entry.label, scenarios: [] };
-  const spec = entry.prepare(context);
-  if ('unavailable' in spec) {
-    outcome.unavailable = spec.unavailable;
-    return { entry, outcome };
-  }
-  log(`starting ${entry.label}`);
-  try {
-    const server = await launchServer(spec, (port) => entry.portFlag(port));
-    outcome.startupMs = server.startupMs;
-    return { entry, outcome, server };
-  } catch (err) {
-    outcome.unavailable = `does not start: ${(err as Error).message.replace(/\s+/g, ' ').slice(0, 300)}`;
-    return { entry, outcome };
-  }
-}
-
-async function measureServers(context: BenchContext): Promise<ServerOutcome[]> {
-  const started: Started[] = [];
-  try {
-    for (const entry of SERVERS) {
-      if (only && !only.includes(entry.id)) continue;
-      started.push(await startEntry(entry, context));
-    }
-    const targets: ScenarioTarget[] = [];
-    for (const { entry, server } of started) {
-      if (server) for (const scenario of entry.scenarios) targets.push({ serverId: entry.id, baseUrl: server.baseUrl, scenario });
-    }
-    const outcomes = await runRounds(targets, settings, log);
-    for (const { entry, outcome, server } of started) {
-      outcome.scenarios = entry.scenarios.map((scenario) => {
-        const target = targets.find((t) => t.serverId === entry.id && t.scenario === scenario);
-        return (target && outcomes.get(target)) ?? { scenario, unavailable: outcome.unavailable ?? 'not measured' };
-      });
-      outcome.peakRssMib = server?.peakRssMib();
-    }
-  } finally {
-    for (const { server } of started) await server?.stop();
-  }
-  return started.map((s) => s.outcome);
 }
 
 async function main(): Promise<void> {
@@ -130,7 +89,7 @@ async function main(): Promise<void> {
     log('measuring DuckDB COPY baseline in-process');
     const copy = await measureDuckdbCopy(EXPORT_ROWS, quick ? 2 : 5);
 
-    const servers = await measureServers(context);
+    const { servers, bursts } = await measureServers({ context, settings, ...(only ? { only } : {}), bursts: quick ? 3 : 10, log });
 
     log('cold starts of the built server');
     const coldStarts: ColdStart[] = [];
@@ -146,6 +105,13 @@ async function main(): Promise<void> {
     const INIT_LABEL = 'built server, tables loaded by `init` from Parquet (no artifact)';
     coldStarts.push('unavailable' in onInit ? { label: INIT_LABEL, samples: [], unavailable: onInit.unavailable } : await measureColdStarts(INIT_LABEL, onInit, () => [], quick ? 1 : 3));
 
+    let growth: GrowthRow[] = [];
+    let endpointScaling: EndpointScaling[] = [];
+    if (!flags['no-growth'] && !only) {
+      growth = await measureGrowth(growthSettings, log);
+      endpointScaling = await measureEndpointScaling(ENDPOINT_COUNTS, log);
+    }
+
     const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
     const report = renderReport({
       startedAt,
@@ -158,6 +124,10 @@ async function main(): Promise<void> {
       copy,
       tools,
       coldStarts,
+      bursts,
+      growth,
+      growthSettings: { seconds: growthSettings.seconds, warmupSeconds: growthSettings.warmupSeconds, lookupClients: LOOKUP_CLIENTS, listClients: LIST_CLIENTS },
+      endpointScaling,
       notes,
     });
     const file = join(REPO_ROOT, 'bench/results', quick || only ? 'quick.md' : 'latest.md');

@@ -217,6 +217,8 @@ export interface EndpointSpec {
   columns: ColumnSpec[];
   operation: OperationSpec;
   cache?: CacheSpec;
+  /** `response-cache:` of the endpoint (reads only); absent: stored, no TTL, computed `Cache-Control`. */
+  responseCache?: ResponseCacheSpec;
   auth?: AuthSpec;
   rateLimit?: RateLimitSpec;
   mcp?: EndpointMcpSpec;
@@ -245,6 +247,15 @@ export interface CacheSpec {
   mode: 'full' | 'append' | 'merge';
 }
 
+/** How the answers of one read endpoint are kept by the response cache and by caches downstream. */
+export interface ResponseCacheSpec {
+  /** false: answers are never stored (identical concurrent misses still share one query). */
+  enabled: boolean;
+  /** Stored answers expire this long after they were stored, even if the data did not change; also caps `max-age`. */
+  ttlMs?: number;
+  /** `Cache-Control` sent as written on the endpoint's public answers instead of the computed one. */
+  cacheControl?: string;
+}
 
 export interface McpServerSpec {
   enabled: boolean;

@@ -175,14 +175,14 @@ describe('AWS Lambda adapter', () => {
         apps.push(app);
         return app;
       },
-      { eager: false, maxResultBytes: 600 },
+      { eager: false, maxResultBytes: 700 },
     );
     await assert.rejects(flaky(v2Event({ method: 'GET', path: '/flights/1' })), /artifact not reachable/);
     const ok = await flaky(v2Event({ method: 'GET', path: '/flights/1' }));
     assert.equal(ok.statusCode, 200);
     const big = await flaky(v2Event({ method: 'GET', path: '/flights' }));
     assert.equal(big.statusCode, 500);
-    assert.match((JSON.parse(big.body) as { error: string }).error, /exceeds the 600-byte AWS Lambda payload limit/);
+    assert.match((JSON.parse(big.body) as { error: string }).error, /exceeds the 700-byte AWS Lambda payload limit/);
     assert.equal(attempts, 2);
   });
 });

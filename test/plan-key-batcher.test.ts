@@ -3,6 +3,9 @@
  * request exactly what its own query gives: rows, order, caps, empty results and errors.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { openDatabase, type Database, type PooledConnection } from '../runtime/db/index.js';
@@ -29,6 +32,15 @@ const BY_GROUP = 'SELECT id, price, day FROM items WHERE grp = $1 ORDER BY price
 const BY_TAG = 'SELECT id, tag FROM tags WHERE tag = $1 ORDER BY id';
 
 let db: Database;
+/** The one folder the locked-down database may read files in. */
+const FILES = mkdtempSync(join(tmpdir(), 'flapi-lookup-'));
+process.on('exit', () => rmSync(FILES, { recursive: true, force: true }));
+
+function open(): Promise<Database> {
+  const m = manifest([], INIT);
+  m.duckdb.allowedDirectories = [FILES];
+  return openDatabase(m, { poolSize: 2 });
+}
 
 /** What the query gives alone, cut to the window a request asks for. */
 async function single(sql: string, value: BoundValue, cap?: number, offset = 0): Promise<RowsJson> {
@@ -66,7 +78,7 @@ async function together(batcher: KeyBatcher, sql: string, values: BoundValue[], 
 
 describe('key lookup shape', () => {
   before(async () => {
-    db = await openDatabase(manifest([], INIT), { poolSize: 2 });
+    db = await open();
   });
   after(async () => {
     await db.close();
@@ -94,6 +106,23 @@ describe('key lookup shape', () => {
     assert.equal(await indexed('SELECT * FROM items AS i WHERE $1 = i.id'), true);
   });
 
+  it('batches a lookup straight in a Parquet file, one read per batch', async () => {
+    const file = join(FILES, 'items.parquet');
+    await db.withConnection((conn) => conn.run(`COPY (SELECT id, grp FROM items WHERE id <= 500) TO '${file}' (FORMAT parquet)`));
+    try {
+      const got = await verdict(`SELECT id, grp FROM read_parquet('${file}') WHERE id = $1 ORDER BY grp`);
+      assert.equal(got.kind, 'batch');
+      const batcher = createKeyBatcher({ pool: db.pool, bigint: 'auto', timeoutMs: 0 });
+      const sql = `SELECT id, grp FROM read_parquet('${file}') WHERE id = $1`;
+      await ready(batcher, sql, 1);
+      const ids = [1, 250, 499, 501, 250];
+      const answers = await together(batcher, sql, ids);
+      for (const [i, id] of ids.entries()) assert.deepEqual(rowsOf(answers[i]), await single(sql, id), `id ${id}`);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
   it('refuses what makes one key\'s rows depend on another\'s', async () => {
     for (const sql of [
       'SELECT count(*) FROM items WHERE id = $1',
@@ -113,7 +142,7 @@ describe('key lookup shape', () => {
 
 describe('key batcher', () => {
   before(async () => {
-    db = await openDatabase(manifest([], INIT), { poolSize: 2 });
+    db = await open();
   });
   after(async () => {
     await db.close();

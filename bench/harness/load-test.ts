@@ -12,6 +12,8 @@ export interface LoadPlan {
   connections: number;
   seconds: number;
   warmupSeconds: number;
+  /** CPU seconds the server has used so far (bench/harness/proc-cpu.ts), read around the measured run. */
+  cpuSeconds?: () => number | undefined;
 }
 
 export interface LoadResult {
@@ -23,6 +25,8 @@ export interface LoadResult {
   /** Connection errors, timeouts included. */
   errors: number;
   non2xx: number;
+  /** CPU seconds the server spent in the measured window, when it could be read. */
+  cpuSeconds?: number;
 }
 
 function options(plan: LoadPlan, seconds: number): autocannon.Options {
@@ -70,6 +74,9 @@ export function mergeLoads(rounds: readonly LoadResult[]): LoadResult {
     p99Ms: Math.max(0, ...rounds.map((r) => r.p99Ms)),
     errors: rounds.reduce((sum, r) => sum + r.errors, 0),
     non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+    ...(rounds.length > 0 && rounds.every((r) => r.cpuSeconds !== undefined)
+      ? { cpuSeconds: rounds.reduce((sum, r) => sum + r.cpuSeconds!, 0) }
+      : {}),
   };
 }
 
@@ -94,7 +101,11 @@ export async function measureLoad(plan: LoadPlan): Promise<LoadResult> {
     await run(options(plan, plan.warmupSeconds));
     await drain(plan);
   }
+  // The window is the load run alone: the server was idle before it (drained), and the
+  // few requests still in flight when it ends are not counted, nor is their CPU after it.
+  const cpuBefore = plan.cpuSeconds?.();
   const result = await run(options(plan, plan.seconds));
+  const cpuAfter = plan.cpuSeconds?.();
   // Leave the server idle for whatever is measured next (possibly another server).
   await drain(plan);
   const total = result.requests.total;
@@ -107,5 +118,6 @@ export async function measureLoad(plan: LoadPlan): Promise<LoadResult> {
     p99Ms: result.latency.p99,
     errors: result.errors,
     non2xx: result.non2xx,
+    ...(cpuBefore !== undefined && cpuAfter !== undefined ? { cpuSeconds: cpuAfter - cpuBefore } : {}),
   };
 }

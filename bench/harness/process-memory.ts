@@ -13,11 +13,16 @@ function readProc(path: string): string | undefined {
   }
 }
 
+/** A `Vm…` line of /proc/<pid>/status in KiB, or undefined when the process is gone. */
+function statusKib(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
+  const status = readProc(`/proc/${pid}/status`);
+  const match = status?.match(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm'));
+  return match ? Number(match[1]) : undefined;
+}
+
 /** `VmHWM` (peak resident set) of one process in KiB, or undefined when it is gone. */
 export function peakRssKib(pid: number): number | undefined {
-  const status = readProc(`/proc/${pid}/status`);
-  const match = status?.match(/^VmHWM:\s+(\d+)\s+kB/m);
-  return match ? Number(match[1]) : undefined;
+  return statusKib(pid, 'VmHWM');
 }
 
 export function descendantPids(pid: number): number[] {
@@ -29,11 +34,20 @@ export function descendantPids(pid: number): number[] {
   return found;
 }
 
-/** Sum of VmHWM over the process and its descendants, in MiB. */
-export function treePeakRssMib(pid: number): number | undefined {
-  const own = peakRssKib(pid);
+function treeMib(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
+  const own = statusKib(pid, field);
   if (own === undefined) return undefined;
   let total = own;
-  for (const child of descendantPids(pid)) total += peakRssKib(child) ?? 0;
+  for (const child of descendantPids(pid)) total += statusKib(child, field) ?? 0;
   return Math.round(total / 1024);
+}
+
+/** Sum of VmHWM over the process and its descendants, in MiB. */
+export function treePeakRssMib(pid: number): number | undefined {
+  return treeMib(pid, 'VmHWM');
+}
+
+/** Sum of VmRSS (resident now) over the process and its descendants, in MiB. */
+export function treeRssMib(pid: number): number | undefined {
+  return treeMib(pid, 'VmRSS');
 }

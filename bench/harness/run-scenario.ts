@@ -3,16 +3,26 @@
  * the feature exists (a 2xx with the expected Content-Type); a 404 or 406 means it has
  * not landed yet, which is reported as "not available" instead of failing the run.
  */
-import { measureLoad, type LoadResult } from './load-test.js';
-import type { Scenario } from './scenarios.js';
+import type { LoadResult } from './load-test.js';
+import type { Scenario, ScenarioRole } from './scenarios.js';
+
+/**
+ * For a scenario held to a ratio (repeated reads against bare Koa, distinct point lookups
+ * against the peers): one reference, measured right before it in every round.
+ */
+export interface PairedRuns {
+  role: ScenarioRole;
+  label: string;
+  /** The reference's paired runs together. */
+  reference: LoadResult;
+  /** This scenario's req/s over the reference's, round by round. */
+  ratios: number[];
+  /** This scenario's CPU per request over the reference's, round by round, when both were read. */
+  cpuRatios?: number[];
+}
 
 export type ScenarioOutcome =
-  /**
-   * `reference`: for a scenario held to a ratio (repeated reads against (a), distinct
-   * point lookups against (b)), that reference measured right before it in every round;
-   * `pairRatios`: this scenario's req/s over the reference's, round by round.
-   */
-  | { scenario: Scenario; load: LoadResult; reference?: LoadResult; pairRatios?: number[] }
+  | { scenario: Scenario; load: LoadResult; pairs?: PairedRuns[] }
   | { scenario: Scenario; unavailable: string };
 
 export interface RunSettings {
@@ -44,9 +54,4 @@ export async function probe(baseUrl: string, scenario: Scenario): Promise<string
   } catch (err) {
     return `probe failed: ${(err as Error).message}`;
   }
-}
-
-/** One round of a scenario (checked with `probe` first), `seconds` long after an optional warm-up. */
-export function runRound(baseUrl: string, scenario: Scenario, seconds: number, warmupSeconds: number): Promise<LoadResult> {
-  return measureLoad({ baseUrl, path: scenario.path, connections: scenario.connections, seconds, warmupSeconds });
 }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './flights-table.js';
-import { baselineScenarios, exportScenarios, flightsScenarios, helloScenarios, type Scenario } from './scenarios.js';
+import { baselineScenarios, exportScenarios, fastifyScenarios, flightsScenarios, helloScenarios, randomFlightPath, type Scenario } from './scenarios.js';
 import type { PreparedBuild } from './built-project.js';
 import type { LaunchSpec } from './server-process.js';
 
@@ -23,13 +23,30 @@ export interface ServerEntry {
   prepare(context: BenchContext): LaunchSpec | { unavailable: string };
   portFlag(port: number): string[];
   scenarios: Scenario[];
+  /**
+   * Measure bursts of 50 identical concurrent requests on it: misses with fresh
+   * parameters on a flapi server, which counts its queries; on bare Koa, the floor.
+   */
+  burst?: { path: () => string; countQueries: boolean };
 }
 
 const TSX = ['--import', 'tsx'];
 
+/** A hand-written peer (bench/servers/): the same number of connections as flapi's default pool (one per core). */
+function handWrittenPeer(script: string): LaunchSpec {
+  return {
+    args: [...TSX, script],
+    env: { POOL_SIZE: String(availableParallelism()) },
+    cwd: REPO_ROOT,
+    readyPath: '/flights/1',
+    startTimeoutMs: 60_000,
+  };
+}
+
 const FLAPI_ENV: Record<string, string> = { FLAPI_HOST: '127.0.0.1', FLAPI_LOG_LEVEL: 'warn' };
 
-function flapiDev(project: string, readyPath: string): LaunchSpec | { unavailable: string } {
+/** `flapi dev` of a project folder, relative to the repository or absolute. */
+export function flapiDevSpec(project: string, readyPath: string): LaunchSpec | { unavailable: string } {
   if (!existsSync(join(REPO_ROOT, 'dist/cli/main.js'))) return { unavailable: 'dist/ is missing (npm run build failed)' };
   return {
     args: ['bin/flapi.js', 'dev', project],
@@ -75,27 +92,29 @@ export const SERVERS: ServerEntry[] = [
     prepare: () => ({ args: [...TSX, 'bench/servers/koa-hello.ts'], cwd: REPO_ROOT, readyPath: '/', startTimeoutMs: 30_000 }),
     portFlag: () => [],
     scenarios: helloScenarios,
+    burst: { path: () => `/burst/${Math.random()}`, countQueries: false },
   },
   {
     id: 'koa-duckdb',
     label: '(b) hand-written Koa + DuckDB',
-    prepare: () => ({
-      args: [...TSX, 'bench/servers/koa-duckdb.ts'],
-      // The same number of connections as flapi's default pool (one per core).
-      env: { POOL_SIZE: String(availableParallelism()) },
-      cwd: REPO_ROOT,
-      readyPath: '/flights/1',
-      startTimeoutMs: 60_000,
-    }),
+    prepare: () => handWrittenPeer('bench/servers/koa-duckdb.ts'),
     portFlag: () => [],
     scenarios: baselineScenarios,
   },
   {
+    id: 'fastify-duckdb',
+    label: '(b′) hand-written Fastify + DuckDB',
+    prepare: () => handWrittenPeer('bench/servers/fastify-duckdb.ts'),
+    portFlag: () => [],
+    scenarios: fastifyScenarios,
+  },
+  {
     id: 'flapi-dev',
     label: '(c) flapi dev examples/flights',
-    prepare: () => flapiDev('examples/flights', '/flights/1'),
+    prepare: () => flapiDevSpec('examples/flights', '/flights/1'),
     portFlag: (port) => ['--port', String(port)],
     scenarios: [...flightsScenarios('flapi dev'), ...exportScenarios('flapi dev')],
+    burst: { path: randomFlightPath, countQueries: true },
   },
   {
     id: 'flapi-built',
@@ -104,5 +123,6 @@ export const SERVERS: ServerEntry[] = [
     // The generated server reads PORT/FLAPI_PORT only.
     portFlag: () => [],
     scenarios: [...flightsScenarios('built server'), ...exportScenarios('built server')],
+    burst: { path: randomFlightPath, countQueries: true },
   },
 ];

@@ -6,6 +6,7 @@ import { endpointNameFromRoute } from './endpoint-name.js';
 import { normaliseAuth } from './normalise-auth.js';
 import { normaliseRateLimit } from './normalise-policies.js';
 import { normaliseParams } from './normalise-params.js';
+import { normaliseResponseCache } from './normalise-response-cache.js';
 import { asBoolean, asMap, asNumber, asString, asStringList } from './yaml-values.js';
 import type { YamlDocument } from './yaml-document.js';
 
@@ -87,6 +88,8 @@ export function normaliseEndpoint(
     spec.cache = cache.spec;
     if (cache.templatePath) compiled.cacheTemplatePath = cache.templatePath;
   }
+  const responseCache = normaliseResponseCache(data['response-cache'], doc, operationType === 'read', diagnostics);
+  if (responseCache) spec.responseCache = responseCache;
   const auth = normaliseAuth(data.auth, ['auth'], { doc, diagnostics, root }, relative(root, doc.file));
   if (auth) spec.auth = auth;
   const rateLimit = normaliseRateLimit(data['rate-limit'] ?? data.rate_limit, doc, [data['rate-limit'] !== undefined ? 'rate-limit' : 'rate_limit']);

@@ -15,7 +15,7 @@ export interface AccessFields {
   /** Rows the endpoint answered, when the handler says (`ctx.state.rows`). */
   rows?: number;
   /** From the `X-Cache` response header, when the response cache saw the request. */
-  cache?: 'hit' | 'miss';
+  cache?: 'hit' | 'miss' | 'shared';
   request_id: string;
   /** True when the client went away before the response was complete. */
   aborted?: boolean;
@@ -29,10 +29,10 @@ export function logAccess(logger: Logger, fields: AccessFields): void {
   logger.info(`${fields.method} ${fields.path} ${fields.status} ${fields.ms}ms${rows}${cache}${aborted}`, { ...fields });
 }
 
-/** `X-Cache: HIT|MISS` → `hit|miss`; anything else (no cache in play) → undefined. */
-export function cacheOutcome(header: unknown): 'hit' | 'miss' | undefined {
+/** `X-Cache: HIT|MISS|SHARED` → `hit|miss|shared`; anything else (no cache in play) → undefined. */
+export function cacheOutcome(header: unknown): 'hit' | 'miss' | 'shared' | undefined {
   const value = typeof header === 'string' ? header.toUpperCase() : '';
-  return value === 'HIT' ? 'hit' : value === 'MISS' ? 'miss' : undefined;
+  return value === 'HIT' ? 'hit' : value === 'MISS' ? 'miss' : value === 'SHARED' ? 'shared' : undefined;
 }
 
 /** Milliseconds since `start` (a `performance.now()` reading), to 0.1 ms. */

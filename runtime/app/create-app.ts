@@ -21,10 +21,10 @@ import { createFastCacheHit, openEndpointNames } from './fast-cache-hit.js';
 import { createJsonLogger, type Logger } from './logger.js';
 import { mcpMiddleware } from '../mcp/index.js';
 import { Metrics, metricsRoute, requestMetrics } from '../metrics/index.js';
-import { createResponseCache, type ResponseCache } from '../response-cache/index.js';
+import { cachePolicies, createResponseCache, type ResponseCache } from '../response-cache/index.js';
 import { requestIdMiddleware } from './request-id.js';
 import { openApiRoutes } from './openapi-routes.js';
-import { openServedArtifact, type ArtifactVersion, type LoadedArtifact, type ServedArtifact } from '../artifact/index.js';
+import { openServedArtifact, resolveArtifactSettings, type ArtifactVersion, type LoadedArtifact, type ServedArtifact } from '../artifact/index.js';
 import { registerCacheRoutes, startCacheRuntime, type CacheRefreshMode, type CacheRuntime, type RetryPolicy } from '../cache/index.js';
 import { createSecurity, securityHeaders } from '../security/index.js';
 import { httpLimits } from '../security/http-limits.js';
@@ -98,13 +98,19 @@ export async function createApp(manifest: Manifest, options: CreateAppOptions = 
     });
     const pool = database.pool;
     const metrics = new Metrics({ pool: () => ({ size: pool.size, inUse: pool.inUse, waiting: pool.waiting }) });
+    // Every endpoint compiled once; HTTP routes and MCP tools run the same plans.
+    const executors = compileEndpointPlans(manifest, database, env, caches.catalog);
+    const cacheRuntime = caches;
+    const policies = cachePolicies(manifest, (name) => executors.get(name)?.plan.readsAuth === true, {
+      ...(artifact !== undefined ? { artifactPollMs: resolveArtifactSettings(manifest, options.env ?? process.env).pollIntervalMs } : {}),
+      nextRefresh: (endpoint) => cacheRuntime.nextChange(endpoint),
+    });
     const responseCache = createResponseCache({
       maxBytes: manifest.server.responseCacheBytes,
       dataVersion: () => database.dataVersion,
       metrics,
+      policies,
     });
-    // Every endpoint compiled once; HTTP routes and MCP tools run the same plans.
-    const executors = compileEndpointPlans(manifest, database, env, caches.catalog);
     const openEndpoints = openEndpointNames(manifest);
     const streamIdleMs = httpLimits(manifest.server).streamIdleMs;
     const streamSlots = createStreamSlots(pool.size, manifest.server.poolWaitMs ?? DEFAULT_POOL_WAIT_MS);

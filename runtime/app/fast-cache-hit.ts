@@ -12,8 +12,8 @@
  *   the handler acts on (no auth, no rate limit, no CORS) and whose parameters all come
  *   from the path and query, so the raw request decides the plan's key;
  * and keeps what that path does: `X-Request-Id`, the security headers, ETag and
- * `If-None-Match` → 304, `X-Cache: HIT`, the hit counter and the request metrics under
- * the endpoint's name.
+ * `If-None-Match` → 304, `X-Cache: HIT`, `Cache-Control` as of now, the hit counter and
+ * the request metrics under the endpoint's name.
  * Anything else returns false and the caller hands the request to Koa.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -87,6 +87,8 @@ export function createFastCacheHit(options: FastCacheHitOptions): FastCacheHit {
     }
     res.setHeader('ETag', entry.etag);
     res.setHeader('X-Cache', 'HIT');
+    const control = cache.cacheControlOf(entry);
+    if (control !== undefined) res.setHeader('Cache-Control', control);
     if (notModified) {
       res.statusCode = 304;
       res.end();

@@ -50,6 +50,11 @@ export interface CacheRuntime {
   collectGarbage(endpoint: string): Promise<PruneResult>;
   /** Resolves once the cache's running refresh (if any) has finished, however it ended. */
   settled(endpoint: string): Promise<void>;
+  /**
+   * When the cache's data may next change (epoch ms): now while a refresh runs, else its
+   * next scheduled refresh; undefined when none is scheduled (no schedule, or refreshes only on request).
+   */
+  nextChange(endpoint: string): number | undefined;
   close(): Promise<void>;
 }
 
@@ -116,6 +121,12 @@ export async function startCacheRuntime(manifest: Manifest, database: Database, 
     },
     settled: async (endpoint) => {
       await states.get(endpoint)?.running?.promise.catch(() => undefined);
+    },
+    nextChange(endpoint) {
+      const state = states.get(endpoint);
+      if (state === undefined) return undefined;
+      if (state.running !== undefined) return Date.now();
+      return state.nextAt?.getTime();
     },
     close: () => loop.close(),
   };

@@ -2,7 +2,7 @@
  * Whether a read's SQL is a key lookup that can be answered for many keys at once, and the
  * SQL that does it.
  *
- * A key lookup here is one SELECT over one relation whose WHERE has `column = $1` among
+ * A key lookup here is one SELECT over one relation (a table, a view, or a file read) whose WHERE has `column = $1` among
  * its AND-ed conditions, where `$1` is the request's only bound value. Its rows for a set
  * of keys are then exactly the rows of `column IN ($1, …, $n)`,
  * each tagged with the keys it matched by a bit mask that DuckDB computes with the very
@@ -52,7 +52,12 @@ export interface TableName {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Node = { [key: string]: Json };
 
-const ALLOWED_OPERATORS = new Set(['PROJECTION', 'FILTER', 'SEQ_SCAN', 'TABLE_SCAN', 'ORDER_BY', 'EMPTY_RESULT']);
+/** Operators that keep one key's rows independent of the others': scans (tables and files), projections, filters, sorts. */
+const ALLOWED_OPERATORS = new Set([
+  'PROJECTION', 'FILTER', 'SEQ_SCAN', 'TABLE_SCAN', 'ORDER_BY', 'EMPTY_RESULT',
+  // A file read per batch instead of per request: flAPI projects look keys up straight in Parquet or CSV.
+  'READ_PARQUET', 'PARQUET_SCAN', 'READ_CSV', 'READ_CSV_AUTO', 'READ_JSON', 'READ_JSON_AUTO', 'READ_NDJSON',
+]);
 
 function isNode(value: Json | undefined): value is Node {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -8,7 +8,11 @@
  * key's chain by one per hit. With 4,700 entries a hit on one key cost 12 µs instead of
  * 0.1 µs, and repeated reads fell to half their speed once the cache had filled
  * (bench/results/findings.md).
+ *
+ * An entry with an end (`expires`, from the endpoint's TTL) is dropped by the first lookup
+ * after it; entries without one pay a single property test for it.
  */
+import type { CachePolicy } from './cache-control.js';
 
 export interface CachedResponse {
   status: number;
@@ -19,6 +23,10 @@ export interface CachedResponse {
   size: number;
   /** The endpoint (manifest name) that produced it, for metrics and the below-Koa hit path. */
   endpoint?: string;
+  /** The endpoint's policy: its `Cache-Control` is computed when the entry is replayed. */
+  policy?: CachePolicy;
+  /** Epoch ms after which the entry is gone (the endpoint's TTL); undefined: until evicted or the data changes. */
+  expires?: number;
 }
 
 interface Node {
@@ -49,6 +57,10 @@ export class LruStore {
   get(key: string): CachedResponse | undefined {
     const node = this.nodes.get(key);
     if (node === undefined) return undefined;
+    if (node.value.expires !== undefined && node.value.expires <= Date.now()) {
+      this.remove(node);
+      return undefined;
+    }
     if (node !== this.newest) {
       this.unlink(node);
       this.pushNewest(node);
@@ -70,12 +82,7 @@ export class LruStore {
       this.pushNewest(node);
       this.total += value.size;
     }
-    while (this.total > this.maxBytes && this.oldest !== undefined) {
-      const victim = this.oldest;
-      this.unlink(victim);
-      this.nodes.delete(victim.key);
-      this.total -= victim.value.size;
-    }
+    while (this.total > this.maxBytes && this.oldest !== undefined) this.remove(this.oldest);
   }
 
   /** Keys from least to most recently used (for tests and diagnostics). */
@@ -90,6 +97,12 @@ export class LruStore {
     this.newest = undefined;
     this.oldest = undefined;
     this.total = 0;
+  }
+
+  private remove(node: Node): void {
+    this.unlink(node);
+    this.nodes.delete(node.key);
+    this.total -= node.value.size;
   }
 
   private unlink(node: Node): void {
