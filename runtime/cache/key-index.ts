@@ -13,13 +13,13 @@ import { createIndexSql, type TableIndex } from '../db/table-index.js';
 import type { CacheSpec } from '../manifest.js';
 import type { WriteTarget } from './write-modes.js';
 
-export function keyIndex(target: WriteTarget, selfWriting: boolean): TableIndex | undefined {
+function keyIndex(target: WriteTarget, selfWriting: boolean): TableIndex | undefined {
   const keys = target.spec.primaryKey;
   if (keys.length === 0) return undefined;
   return { table: [target.catalog, target.schema, target.physical], columns: keys, unique: uniqueKeys(target.spec, selfWriting) };
 }
 
-export function uniqueKeys(spec: CacheSpec, selfWriting: boolean): boolean {
+function uniqueKeys(spec: CacheSpec, selfWriting: boolean): boolean {
   return spec.mode === 'merge' && !selfWriting;
 }
 

@@ -13,7 +13,7 @@ export interface DeclaredIndex {
   spec: IndexSpec;
 }
 
-export function declaredIndexes(manifest: Pick<Manifest, 'connections'>): DeclaredIndex[] {
+function declaredIndexes(manifest: Pick<Manifest, 'connections'>): DeclaredIndex[] {
   return Object.values(manifest.connections).flatMap((c) => (c.indexes ?? []).map((spec) => ({ connection: c.name, spec })));
 }
 
