@@ -196,6 +196,16 @@ describe('key batcher', () => {
     await assert.rejects(single(BY_ID, 'x'), /Conversion Error|Could not convert/);
   });
 
+  it('asks again about a table that was not there yet (a cache before its first refresh)', async () => {
+    const batcher = createKeyBatcher({ pool: db.pool, bigint: 'auto', timeoutMs: 0 });
+    const sql = 'SELECT id FROM later WHERE id = $1';
+    await ready(batcher, sql, 1);
+    assert.equal(batcher.verdict(sql), undefined, 'a failed look is not kept');
+    await db.withConnection((conn) => conn.run('CREATE TABLE later AS SELECT range AS id FROM range(10)'));
+    await ready(batcher, sql, 1);
+    assert.equal(batcher.verdict(sql)?.kind, 'batch');
+  });
+
   it('matches single queries for random keys at random concurrency (property)', async () => {
     const batcher = createKeyBatcher({ pool: db.pool, bigint: 'auto', timeoutMs: 0 });
     await ready(batcher, BY_ID, 1);

@@ -129,7 +129,10 @@ export function createKeyBatcher(options: KeyBatcherOptions): KeyBatcher {
       return;
     }
     try {
-      group.verdict = await analyseLookup(lease.connection, group.sql, sample);
+      const verdict = await analyseLookup(lease.connection, group.sql, sample);
+      // A failed look (the table a cache creates is not there yet) is asked again by a later request.
+      if (verdict.kind === 'other' && verdict.failed === true) groups.delete(group.sql);
+      else group.verdict = verdict;
     } finally {
       pool.release(lease);
     }

@@ -54,8 +54,11 @@ export type LookupVerdict =
      */
     keyed?: ReadonlyMap<number, string>;
   }
-  /** Anything else; `why` says what, for logs and tests. */
-  | { kind: 'other'; why: string };
+  /**
+   * Anything else; `why` says what, for logs and tests. `failed`: DuckDB refused to look
+   * (a table not there yet, say), so the answer may change.
+   */
+  | { kind: 'other'; why: string; failed?: true };
 
 /** The table a lookup reads, as written (empty parts: the search path decides). */
 export interface TableName {
@@ -210,6 +213,6 @@ export async function analyseLookup(connection: DuckDBConnection, sql: string, s
       : undefined;
     return { kind: 'batch', column: shown, indexed, sql: sizes, ...(table ? { table } : {}), ...(keyed ? { keyed } : {}) };
   } catch (err) {
-    return { kind: 'other', why: err instanceof Error ? err.message : String(err) };
+    return { kind: 'other', why: err instanceof Error ? err.message : String(err), failed: true };
   }
 }
