@@ -155,22 +155,40 @@ export function createKeyBatcher(options: KeyBatcherOptions): KeyBatcher {
         return;
       }
       const writer = jsonWriterFor(statement, result, bigint, 1);
+      // Every row counts towards its key's total; only rows some request's window holds are written.
       const rows: string[][] = batch.keys.map(() => []);
+      const counts = batch.keys.map(() => 0);
+      const ends = batch.keys.map(() => 0);
+      const starts = batch.keys.map(() => Number.POSITIVE_INFINITY);
+      for (const { waiting, key } of batch.taken) {
+        const { offset, limit } = waiting.window;
+        starts[key] = Math.min(starts[key]!, offset);
+        ends[key] = Math.max(ends[key]!, limit === undefined ? Number.POSITIVE_INFINITY : offset + limit);
+      }
+      /** The (key, position) pairs of the row at hand that a window holds. */
+      const placed: number[] = [];
+      const place = (key: number): void => {
+        const at = counts[key]!++;
+        if (at >= starts[key]! && at < ends[key]!) placed.push(key, at);
+      };
+      const keep = (text: string): void => {
+        for (let i = 0; i < placed.length; i += 2) rows[placed[i]!]![placed[i + 1]!] = text;
+      };
       const tagColumn = result.columnCount - 1;
       for (let i = 0; i < result.chunkCount; i++) {
         const chunk = result.getChunk(i);
         const tags = chunk.getColumnVector(tagColumn);
-        if (byKey !== undefined) {
-          writer.eachRowText(chunk, (text, row) => {
+        writer.eachRowText(chunk, keep, (row) => {
+          placed.length = 0;
+          if (byKey !== undefined) {
             const key = byKey.get(String(tags.getItem(row)));
-            if (key !== undefined) rows[key]!.push(text);
-          });
-          continue;
-        }
-        writer.eachRowText(chunk, (text, row) => {
-          let mask = Number(tags.getItem(row));
-          // Bits past the real keys belong to the padding, which repeats the last key.
-          for (let key = 0; mask !== 0 && key < rows.length; key++, mask = Math.floor(mask / 2)) if (mask % 2 === 1) rows[key]!.push(text);
+            if (key !== undefined) place(key);
+          } else {
+            let mask = Number(tags.getItem(row));
+            // Bits past the real keys belong to the padding, which repeats the last key.
+            for (let key = 0; mask !== 0 && key < rows.length; key++, mask = Math.floor(mask / 2)) if (mask % 2 === 1) place(key);
+          }
+          return placed.length > 0;
         });
       }
       batches++;
@@ -178,8 +196,9 @@ export function createKeyBatcher(options: KeyBatcherOptions): KeyBatcher {
       for (const { waiting, key } of batch.taken) {
         const all = rows[key]!;
         const { offset, limit } = waiting.window;
-        const mine = offset === 0 && (limit === undefined || all.length <= limit) ? all : all.slice(offset, limit === undefined ? undefined : offset + limit);
-        waiting.resolve({ text: `[${mine.join(',')}]`, rowCount: mine.length, total: all.length, batch: batch.taken.length });
+        const total = counts[key]!;
+        const mine = offset === 0 && (limit === undefined || total <= limit) ? all : all.slice(offset, limit === undefined ? total : Math.min(total, offset + limit));
+        waiting.resolve({ text: `[${mine.join(',')}]`, rowCount: mine.length, total, batch: batch.taken.length });
       }
     } catch (err) {
       guard.stop();
@@ -197,7 +216,12 @@ export function createKeyBatcher(options: KeyBatcherOptions): KeyBatcher {
     const batch = takeBatch(group.queue);
     // More than one batch's worth queued: the rest waits for the next connection.
     if (group.queue.length > 0) drain(group);
-    if (batch.taken.length === 0) pool.release(lease);
+    if (batch.keys.length === 1) {
+      // Nothing to share (identical requests already share through the response cache's
+      // single flight): the plain query is cheaper, and a page of it counts its total once.
+      pool.release(lease);
+      for (const { waiting } of batch.taken) waiting.resolve(undefined);
+    } else if (batch.taken.length === 0) pool.release(lease);
     else void run(lease, group, batch);
   }
 

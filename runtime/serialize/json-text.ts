@@ -23,8 +23,11 @@ type TextEncoder = (value: DuckDBValue) => string;
 export interface JsonTextWriter {
   /** JSON text of the chunk's rows as objects, each followed by `separator` except the last. */
   rowsText(chunk: DuckDBDataChunk, separator: string): string;
-  /** JSON text of each row of the chunk on its own, with its index (columns past the writer's are ignored). */
-  eachRowText(chunk: DuckDBDataChunk, visit: (text: string, row: number) => void): void;
+  /**
+   * JSON text of each row of the chunk on its own, with its index (columns past the
+   * writer's are ignored); rows `want` says no to are skipped without being written.
+   */
+  eachRowText(chunk: DuckDBDataChunk, visit: (text: string, row: number) => void, want?: (row: number) => boolean): void;
 }
 
 function stringText(value: DuckDBValue): string {
@@ -110,10 +113,11 @@ export function createJsonTextWriter(columns: readonly ResultColumn[], bigint: B
       }
       return text;
     },
-    eachRowText(chunk, visit) {
+    eachRowText(chunk, visit, want) {
       const rowCount = chunk.rowCount;
       const vectors = columns.map((_, c) => chunk.getColumnVector(c));
       for (let r = 0; r < rowCount; r++) {
+        if (want !== undefined && !want(r)) continue;
         let text = columnCount === 0 ? '{' : '';
         for (let c = 0; c < columnCount; c++) text += keys[c]! + encoders[c]!(vectors[c]!.getItem(r));
         visit(`${text}}`, r);
