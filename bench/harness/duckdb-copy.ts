@@ -6,12 +6,20 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createFlightsTableSql, OFFLINE_DUCKDB_OPTIONS } from './flights-table.js';
 
+export type CopyFormat = 'csv' | 'json';
+
 export interface CopyTiming {
-  format: 'csv' | 'json';
+  format: CopyFormat;
   rows: number;
   /** Median over the runs. */
   ms: number;
   rowsPerSec: number;
+}
+
+export interface DuckdbCopy {
+  /** Times `runs` COPYs of the first `rows` rows (after one uncounted warm-up run). */
+  measure(format: CopyFormat, rows: number, runs: number): Promise<CopyTiming>;
+  close(): void;
 }
 
 function median(values: number[]): number {
@@ -19,13 +27,13 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-export async function measureDuckdbCopy(rows: number, runs: number): Promise<CopyTiming[]> {
+/** An in-memory flights table to COPY from, kept open for repeated measurements. */
+export async function openDuckdbCopy(): Promise<DuckdbCopy> {
   const instance = await DuckDBInstance.create(':memory:', OFFLINE_DUCKDB_OPTIONS);
   const connection = await instance.connect();
-  try {
-    await connection.run(createFlightsTableSql());
-    const timings: CopyTiming[] = [];
-    for (const format of ['csv', 'json'] as const) {
+  await connection.run(createFlightsTableSql());
+  return {
+    async measure(format, rows, runs) {
       const samples: number[] = [];
       for (let i = 0; i <= runs; i++) {
         // The query of examples/flights' export endpoint: a plain scan in table order.
@@ -37,11 +45,20 @@ export async function measureDuckdbCopy(rows: number, runs: number): Promise<Cop
         if (i > 0) samples.push(performance.now() - t0);
       }
       const ms = median(samples);
-      timings.push({ format, rows, ms, rowsPerSec: rows / (ms / 1000) });
-    }
-    return timings;
+      return { format, rows, ms, rowsPerSec: rows / (ms / 1000) };
+    },
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+export async function measureDuckdbCopy(rows: number, runs: number): Promise<CopyTiming[]> {
+  const copy = await openDuckdbCopy();
+  try {
+    return [await copy.measure('csv', rows, runs), await copy.measure('json', rows, runs)];
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    copy.close();
   }
 }

@@ -5,7 +5,17 @@
  * are written as their JSON text.
  */
 import { DuckDBTypeId, type DuckDBDataChunk, type DuckDBValue } from '@duckdb/node-api';
-import { createValueConverter, wireTypeOfId, type ResultColumn } from '../serialize/index.js';
+import {
+  createValueConverter,
+  encodedColumn,
+  memoryColumn,
+  wireTypeOfId,
+  writeCsvField,
+  type ByteDialect,
+  type ByteSink,
+  type ColumnBytes,
+  type ResultColumn,
+} from '../serialize/index.js';
 
 type FieldEncoder = (value: DuckDBValue) => string;
 
@@ -61,12 +71,31 @@ function encoderFor(column: ResultColumn): FieldEncoder {
 export interface CsvTextWriter {
   header(): string;
   rowsText(chunk: DuckDBDataChunk): string;
+  /** The same text as UTF-8 bytes, appended to `sink`: the cheaper way for large results. */
+  writeRows(chunk: DuckDBDataChunk, sink: ByteSink): void;
 }
+
+const CSV_BYTES: ByteDialect = { nullText: '', quoteTemporal: false, quoteSafeInt: false, quoteWideInt: false, string: writeCsvField };
 
 export function createCsvTextWriter(columns: readonly ResultColumn[]): CsvTextWriter {
   const encoders = columns.map(encoderFor);
   const columnCount = columns.length;
+  let byteColumns: ColumnBytes[] | undefined;
   return {
+    writeRows(chunk, sink) {
+      const rowCount = chunk.rowCount;
+      byteColumns ??= columns.map((column, c) => memoryColumn(column.type, CSV_BYTES, encoders[c]!) ?? encodedColumn(encoders[c]!));
+      for (let c = 0; c < columnCount; c++) byteColumns[c]!.load(chunk, c, rowCount);
+      for (let r = 0; r < rowCount; r++) {
+        for (let c = 0; c < columnCount; c++) {
+          if (c > 0) sink.byte(44);
+          byteColumns[c]!.write(sink, r);
+        }
+        sink.reserve(2);
+        sink.buf[sink.pos++] = 13;
+        sink.buf[sink.pos++] = 10;
+      }
+    },
     header: () => `${columns.map((column) => csvField(column.name)).join(',')}\r\n`,
     rowsText(chunk) {
       const rowCount = chunk.rowCount;
