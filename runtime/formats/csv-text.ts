@@ -7,10 +7,12 @@
 import { DuckDBTypeId, type DuckDBDataChunk, type DuckDBValue } from '@duckdb/node-api';
 import {
   createValueConverter,
+  EncodedColumn,
   encodedColumn,
   memoryColumn,
+  putCsvField,
+  RowLayout,
   wireTypeOfId,
-  writeCsvField,
   type ByteDialect,
   type ByteSink,
   type ColumnBytes,
@@ -75,26 +77,31 @@ export interface CsvTextWriter {
   writeRows(chunk: DuckDBDataChunk, sink: ByteSink): void;
 }
 
-const CSV_BYTES: ByteDialect = { nullText: '', quoteTemporal: false, quoteSafeInt: false, quoteWideInt: false, string: writeCsvField };
+const CSV_BYTES: ByteDialect = {
+  nullText: '',
+  quoteTemporal: false,
+  quoteSafeInt: false,
+  quoteWideInt: false,
+  string: putCsvField,
+  stringGrowth: 2,
+};
+
+const NO_SEPARATOR = new Uint8Array(0);
 
 export function createCsvTextWriter(columns: readonly ResultColumn[]): CsvTextWriter {
   const encoders = columns.map(encoderFor);
   const columnCount = columns.length;
-  let byteColumns: ColumnBytes[] | undefined;
+  let bytes: { columns: ColumnBytes[]; encoded: EncodedColumn[]; layout: RowLayout } | undefined;
   return {
     writeRows(chunk, sink) {
       const rowCount = chunk.rowCount;
-      byteColumns ??= columns.map((column, c) => memoryColumn(column.type, CSV_BYTES, encoders[c]!) ?? encodedColumn(encoders[c]!));
-      for (let c = 0; c < columnCount; c++) byteColumns[c]!.load(chunk, c, rowCount);
-      for (let r = 0; r < rowCount; r++) {
-        for (let c = 0; c < columnCount; c++) {
-          if (c > 0) sink.byte(44);
-          byteColumns[c]!.write(sink, r);
-        }
-        sink.reserve(2);
-        sink.buf[sink.pos++] = 13;
-        sink.buf[sink.pos++] = 10;
-      }
+      bytes ??= {
+        columns: columns.map((column, c) => memoryColumn(column.type, CSV_BYTES, encoders[c]!) ?? encodedColumn(encoders[c]!)),
+        encoded: columns.map(() => new EncodedColumn()),
+        layout: new RowLayout(columns.map((_, c) => (c === 0 ? '' : ',')), '\r\n'),
+      };
+      for (let c = 0; c < columnCount; c++) bytes.columns[c]!.encode(chunk, c, rowCount, bytes.encoded[c]!);
+      bytes.layout.write(sink, bytes.encoded, rowCount, NO_SEPARATOR);
     },
     header: () => `${columns.map((column) => csvField(column.name)).join(',')}\r\n`,
     rowsText(chunk) {

@@ -25,4 +25,6 @@ export {
 export { WIRE_TYPES, wireTypeOf, wireTypeOfId, wireTypeOfName, type BigintMode, type WireKind, type WireType } from './wire-types.js';
 export { ByteSink } from './byte-sink.js';
 export { encodedColumn, memoryColumn, type ByteDialect, type ColumnBytes } from './column-bytes.js';
-export { writeCsvField, writeJsonString } from './string-bytes.js';
+export { EncodedColumn } from './encoded-column.js';
+export { RowLayout } from './row-bytes.js';
+export { putCsvField, putJsonString } from './string-bytes.js';

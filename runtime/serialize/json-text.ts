@@ -15,8 +15,10 @@ import {
 } from '@duckdb/node-api';
 import type { ByteSink } from './byte-sink.js';
 import { encodedColumn, memoryColumn, type ByteDialect, type ColumnBytes } from './column-bytes.js';
+import { EncodedColumn } from './encoded-column.js';
+import { RowLayout } from './row-bytes.js';
 import type { ResultColumn } from './row-converter.js';
-import { writeJsonString } from './string-bytes.js';
+import { putJsonString } from './string-bytes.js';
 import { dateText, timestampMicrosText } from './temporal-text.js';
 import { createValueConverter } from './value-converter.js';
 import { wireTypeOf, type BigintMode } from './wire-types.js';
@@ -102,21 +104,34 @@ function dialectOf(bigint: BigintMode): ByteDialect {
     quoteTemporal: true,
     quoteSafeInt: bigint === 'string',
     quoteWideInt: bigint !== 'number',
-    string: writeJsonString,
+    string: putJsonString,
+    stringGrowth: 6,
   };
+}
+
+const SEPARATORS = new Map<string, Uint8Array>();
+
+function separatorBytes(separator: string): Uint8Array {
+  let bytes = SEPARATORS.get(separator);
+  if (bytes === undefined) {
+    bytes = Buffer.from(separator, 'utf8');
+    if (SEPARATORS.size < 8) SEPARATORS.set(separator, bytes);
+  }
+  return bytes;
 }
 
 export function createJsonTextWriter(columns: readonly ResultColumn[], bigint: BigintMode = 'auto'): JsonTextWriter {
   const encoders = columns.map((column) => encoderFor(column, bigint));
   const keys = columns.map((column, i) => `${i === 0 ? '{' : ','}${JSON.stringify(column.name)}:`);
   const columnCount = columns.length;
-  let bytes: { columns: ColumnBytes[]; keys: Buffer[] } | undefined;
+  let bytes: { columns: ColumnBytes[]; encoded: EncodedColumn[]; layout: RowLayout } | undefined;
   // Built on first use: a writer that only ever answers point lookups never needs them.
   const byteColumns = () => {
     const dialect = dialectOf(bigint);
     return {
       columns: columns.map((column, i) => memoryColumn(column.type, dialect, encoders[i]!) ?? encodedColumn(encoders[i]!)),
-      keys: keys.map((key) => Buffer.from(key, 'utf8')),
+      encoded: columns.map(() => new EncodedColumn()),
+      layout: new RowLayout(keys, '}'),
     };
   };
   return {
@@ -124,17 +139,8 @@ export function createJsonTextWriter(columns: readonly ResultColumn[], bigint: B
       const rowCount = chunk.rowCount;
       if (columnCount === 0) return sink.text(new Array<string>(rowCount).fill('{}').join(separator));
       bytes ??= byteColumns();
-      const { columns: writers, keys: keyBytes } = bytes;
-      for (let c = 0; c < columnCount; c++) writers[c]!.load(chunk, c, rowCount);
-      const separatorBytes = Buffer.from(separator, 'utf8');
-      for (let r = 0; r < rowCount; r++) {
-        if (r > 0) sink.bytes(separatorBytes);
-        for (let c = 0; c < columnCount; c++) {
-          sink.bytes(keyBytes[c]!);
-          writers[c]!.write(sink, r);
-        }
-        sink.byte(125);
-      }
+      for (let c = 0; c < columnCount; c++) bytes.columns[c]!.encode(chunk, c, rowCount, bytes.encoded[c]!);
+      bytes.layout.write(sink, bytes.encoded, rowCount, separatorBytes(separator));
     },
     rowsText(chunk, separator) {
       const rowCount = chunk.rowCount;

@@ -3,12 +3,11 @@
  *
  * For valid UTF-8 the bytes are those of `JSON.stringify` (or `csvField`) of the decoded
  * string encoded back to UTF-8: only ASCII is ever escaped, and no ASCII byte occurs
- * inside a multi-byte sequence. Two inputs would differ, so they are refused (false,
- * nothing written) and the caller decodes them the usual way: invalid UTF-8, which the
- * decoder replaces with U+FFFD, and a leading byte order mark, which it drops.
+ * inside a multi-byte sequence. Two inputs would differ, so they are refused (-1) and the
+ * caller decodes them the usual way: invalid UTF-8, which the decoder replaces with
+ * U+FFFD, and a leading byte order mark, which it drops.
  */
 import { isUtf8 } from 'node:buffer';
-import type { ByteSink } from './byte-sink.js';
 
 const HEX = '0123456789abcdef';
 
@@ -23,10 +22,8 @@ function decodesUnchanged(bytes: Uint8Array, start: number, length: number): boo
   return isUtf8(bytes.subarray(start, start + length));
 }
 
-export function writeJsonString(sink: ByteSink, bytes: Uint8Array, start: number, length: number): boolean {
-  sink.reserve(length * 6 + 2);
-  const buf = sink.buf;
-  let pos = sink.pos;
+/** The JSON string at `pos` (room for `6 × length + 2` bytes); the end, or -1 when refused. */
+export function putJsonString(buf: Uint8Array, pos: number, bytes: Uint8Array, start: number, length: number): number {
   let high = false;
   buf[pos++] = 34;
   const end = start + length;
@@ -49,13 +46,14 @@ export function writeJsonString(sink: ByteSink, bytes: Uint8Array, start: number
     }
   }
   buf[pos++] = 34;
-  if (high && !decodesUnchanged(bytes, start, length)) return false;
-  sink.pos = pos;
-  return true;
+  return high && !decodesUnchanged(bytes, start, length) ? -1 : pos;
 }
 
-/** RFC 4180 as csvField writes it: quoted when holding `"`, `,`, CR or LF; the empty string is `""`. */
-export function writeCsvField(sink: ByteSink, bytes: Uint8Array, start: number, length: number): boolean {
+/**
+ * RFC 4180 as csvField writes it (room for `2 × length + 2` bytes): quoted when holding
+ * `"`, `,`, CR or LF, the empty string as `""`. The end, or -1 when refused.
+ */
+export function putCsvField(buf: Uint8Array, pos: number, bytes: Uint8Array, start: number, length: number): number {
   const end = start + length;
   let quote = length === 0;
   let high = false;
@@ -64,21 +62,17 @@ export function writeCsvField(sink: ByteSink, bytes: Uint8Array, start: number, 
     if (b === 34 || b === 44 || b === 13 || b === 10) quote = true;
     else if (b >= 0x80) high = true;
   }
-  if (high && !decodesUnchanged(bytes, start, length)) return false;
-  sink.reserve(length * 2 + 2);
-  const buf = sink.buf;
-  let pos = sink.pos;
+  if (high && !decodesUnchanged(bytes, start, length)) return -1;
   if (!quote) {
     for (let i = start; i < end; i++) buf[pos++] = bytes[i]!;
-  } else {
-    buf[pos++] = 34;
-    for (let i = start; i < end; i++) {
-      const b = bytes[i]!;
-      buf[pos++] = b;
-      if (b === 34) buf[pos++] = 34;
-    }
-    buf[pos++] = 34;
+    return pos;
   }
-  sink.pos = pos;
-  return true;
+  buf[pos++] = 34;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    buf[pos++] = b;
+    if (b === 34) buf[pos++] = 34;
+  }
+  buf[pos++] = 34;
+  return pos;
 }

@@ -1,14 +1,28 @@
 /**
- * The ISO-8601 text of runtime/serialize/temporal-text.ts, written as bytes into a sink for
- * the years 0000–9999 (every other value, infinities included, is left to the text
- * functions: the writers return false and write nothing).
+ * The ISO-8601 text of runtime/serialize/temporal-text.ts, written as bytes for the years
+ * 0000–9999; every other value, infinities included, is left to the text functions. The
+ * caller has made room (10 bytes for a date, 16 more for a time of day).
  */
-import type { ByteSink } from './byte-sink.js';
 
-const MICROS_PER_DAY = 86_400_000_000;
+/** The last date written, and its bytes: rows near each other in time mostly share their day. */
+let lastDays = NaN;
+const lastDate = new Uint8Array(10);
 
-/** `YYYY-MM-DD` of days since 1970-01-01 (the civil-from-days of dateText). */
-export function writeDate(sink: ByteSink, days: number): boolean {
+/** `YYYY-MM-DD` of days since 1970-01-01 (the civil-from-days of dateText), or -1 outside 0000–9999. */
+export function putDate(buf: Uint8Array, pos: number, days: number): number {
+  if (days === lastDays) {
+    for (let i = 0; i < 10; i++) buf[pos + i] = lastDate[i]!;
+    return pos + 10;
+  }
+  const end = putCivilDate(buf, pos, days);
+  if (end >= 0) {
+    lastDays = days;
+    for (let i = 0; i < 10; i++) lastDate[i] = buf[pos + i]!;
+  }
+  return end;
+}
+
+function putCivilDate(buf: Uint8Array, pos: number, days: number): number {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
@@ -18,48 +32,39 @@ export function writeDate(sink: ByteSink, days: number): boolean {
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  if (!(year >= 0 && year <= 9999)) return false;
-  sink.reserve(10);
-  const high = (year / 100) | 0;
-  sink.pad2(high);
-  sink.pad2(year - high * 100);
-  sink.buf[sink.pos++] = 45;
-  sink.pad2(month);
-  sink.buf[sink.pos++] = 45;
-  sink.pad2(day);
-  return true;
+  if (!(year >= 0 && year <= 9999)) return -1;
+  const century = (year / 100) | 0;
+  pos = put2(buf, pos, century);
+  pos = put2(buf, pos, year - century * 100);
+  buf[pos++] = 45;
+  pos = put2(buf, pos, month);
+  buf[pos++] = 45;
+  return put2(buf, pos, day);
 }
 
-/** `YYYY-MM-DDTHH:MM:SS[.ffffff]` of microseconds since the epoch, a safe integer. */
-export function writeTimestamp(sink: ByteSink, micros: number): boolean {
-  const days = Math.floor(micros / MICROS_PER_DAY);
-  if (!writeDate(sink, days)) return false;
-  const rest = micros - days * MICROS_PER_DAY;
-  const seconds = Math.floor(rest / 1_000_000);
-  const frac = rest - seconds * 1_000_000;
-  sink.reserve(16);
-  const buf = sink.buf;
-  buf[sink.pos++] = 84;
-  sink.pad2((seconds / 3600) | 0);
-  buf[sink.pos++] = 58;
-  sink.pad2(((seconds / 60) | 0) % 60);
-  buf[sink.pos++] = 58;
-  sink.pad2(seconds % 60);
-  if (frac !== 0) writeFraction(sink, frac);
-  return true;
-}
-
-/** `.ffffff` without trailing zeros; the caller has reserved room. */
-function writeFraction(sink: ByteSink, micros: number): void {
-  const buf = sink.buf;
-  buf[sink.pos++] = 46;
-  let end = sink.pos + 6;
-  let n = micros;
-  for (let at = end - 1; at >= sink.pos; at--) {
-    const q = (n / 10) | 0;
-    buf[at] = 48 + (n - q * 10);
-    n = q;
+/** `THH:MM:SS[.ffffff]` of a second of the day and its microseconds (trailing zeros dropped). */
+export function putTimeOfDay(buf: Uint8Array, pos: number, seconds: number, micros: number): number {
+  buf[pos++] = 84;
+  pos = put2(buf, pos, (seconds / 3600) | 0);
+  buf[pos++] = 58;
+  pos = put2(buf, pos, ((seconds / 60) | 0) % 60);
+  buf[pos++] = 58;
+  pos = put2(buf, pos, seconds % 60);
+  if (micros === 0) return pos;
+  buf[pos++] = 46;
+  let end = pos + 6;
+  for (let at = end - 1; at >= pos; at--) {
+    const q = (micros / 10) | 0;
+    buf[at] = 48 + (micros - q * 10);
+    micros = q;
   }
   while (buf[end - 1] === 48) end--;
-  sink.pos = end;
+  return end;
+}
+
+function put2(buf: Uint8Array, pos: number, n: number): number {
+  const tens = (n / 10) | 0;
+  buf[pos] = 48 + tens;
+  buf[pos + 1] = 48 + (n - tens * 10);
+  return pos + 2;
 }
