@@ -94,6 +94,16 @@ describe('JSON reads: buffered when small, streamed when large', () => {
     assert.deepEqual(empty, { kind: 'buffered', text: '[]', rowCount: 0 });
   });
 
+  it('buffers a result written as bytes (chunks of hundreds of rows) as the same text', async () => {
+    const reader = createJsonReader();
+    for (const minId of [29_000, 27_500]) {
+      const read = await reader.read({ lease, sql: ALL, values: [minId], release: () => assert.fail('a buffered read holds no lease') });
+      assert.equal(read.kind, 'buffered');
+      assert.equal(await bodyText(read), await reference(minId));
+      assert.equal(read.kind === 'buffered' && read.rowCount, 30_000 - minId);
+    }
+  });
+
   it('stops reading when the client goes away mid-stream', async () => {
     const reader = createJsonReader({ bufferLimit: 50_000 });
     const request = { lease, sql: ALL, values: [0], release: () => {} };

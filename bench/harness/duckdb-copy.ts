@@ -7,8 +7,10 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createFlightsTableSql, OFFLINE_DUCKDB_OPTIONS } from './flights-table.js';
 
+export type CopyFormat = 'csv' | 'json';
+
 export interface CopyTiming {
-  format: 'csv' | 'json';
+  format: CopyFormat;
   rows: number;
   /** Median over the runs. */
   ms: number;
@@ -17,18 +19,24 @@ export interface CopyTiming {
   cpuMs?: number;
 }
 
+export interface DuckdbCopy {
+  /** Times `runs` COPYs of the first `rows` rows (after one uncounted warm-up run). */
+  measure(format: CopyFormat, rows: number, runs: number): Promise<CopyTiming>;
+  close(): void;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-export async function measureDuckdbCopy(rows: number, runs: number): Promise<CopyTiming[]> {
+/** An in-memory flights table to COPY from, kept open for repeated measurements. */
+export async function openDuckdbCopy(): Promise<DuckdbCopy> {
   const instance = await DuckDBInstance.create(':memory:', OFFLINE_DUCKDB_OPTIONS);
   const connection = await instance.connect();
-  try {
-    await connection.run(createFlightsTableSql());
-    const timings: CopyTiming[] = [];
-    for (const format of ['csv', 'json'] as const) {
+  await connection.run(createFlightsTableSql());
+  return {
+    async measure(format, rows, runs) {
       const samples: number[] = [];
       const cpuSamples: number[] = [];
       for (let i = 0; i <= runs; i++) {
@@ -47,11 +55,20 @@ export async function measureDuckdbCopy(rows: number, runs: number): Promise<Cop
         }
       }
       const ms = median(samples);
-      timings.push({ format, rows, ms, rowsPerSec: rows / (ms / 1000), cpuMs: median(cpuSamples) });
-    }
-    return timings;
+      return { format, rows, ms, rowsPerSec: rows / (ms / 1000), cpuMs: median(cpuSamples) };
+    },
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+export async function measureDuckdbCopy(rows: number, runs: number): Promise<CopyTiming[]> {
+  const copy = await openDuckdbCopy();
+  try {
+    return [await copy.measure('csv', rows, runs), await copy.measure('json', rows, runs)];
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    copy.close();
   }
 }

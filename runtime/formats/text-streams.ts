@@ -6,7 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { DuckDBResult } from '@duckdb/node-api';
-import { createJsonTextWriter, resultColumns, type BigintMode } from '../serialize/index.js';
+import { ByteSink, createJsonTextWriter, resultColumns, type BigintMode } from '../serialize/index.js';
 import { byteStream, resultChunks } from './chunk-source.js';
 import { createCsvTextWriter } from './csv-text.js';
 
@@ -22,12 +22,15 @@ export function jsonStream(result: DuckDBResult, options: JsonStreamOptions = {}
   return byteStream(jsonPieces(result, options));
 }
 
-async function* jsonPieces(result: DuckDBResult, options: JsonStreamOptions): AsyncGenerator<string> {
+async function* jsonPieces(result: DuckDBResult, options: JsonStreamOptions): AsyncGenerator<string | Buffer> {
   const writer = createJsonTextWriter(resultColumns(result), options.bigint);
+  const sink = new ByteSink();
   let rowCount = 0;
   let open = `${options.prefix ?? ''}[`;
   for await (const chunk of resultChunks(result)) {
-    yield open + writer.rowsText(chunk, ',');
+    sink.text(open);
+    writer.writeRows(chunk, ',', sink);
+    yield sink.take();
     open = ',';
     rowCount += chunk.rowCount;
   }
@@ -39,9 +42,14 @@ export function ndjsonStream(result: DuckDBResult, bigint: BigintMode = 'auto'):
   return byteStream(ndjsonPieces(result, bigint));
 }
 
-async function* ndjsonPieces(result: DuckDBResult, bigint: BigintMode): AsyncGenerator<string> {
+async function* ndjsonPieces(result: DuckDBResult, bigint: BigintMode): AsyncGenerator<Buffer> {
   const writer = createJsonTextWriter(resultColumns(result), bigint);
-  for await (const chunk of resultChunks(result)) yield `${writer.rowsText(chunk, '\n')}\n`;
+  const sink = new ByteSink();
+  for await (const chunk of resultChunks(result)) {
+    writer.writeRows(chunk, '\n', sink);
+    sink.byte(10);
+    yield sink.take();
+  }
 }
 
 export interface CsvStreamOptions {
@@ -53,11 +61,14 @@ export function csvStream(result: DuckDBResult, options: CsvStreamOptions = {}):
   return byteStream(csvPieces(result, options));
 }
 
-async function* csvPieces(result: DuckDBResult, options: CsvStreamOptions): AsyncGenerator<string> {
+async function* csvPieces(result: DuckDBResult, options: CsvStreamOptions): AsyncGenerator<string | Buffer> {
   const writer = createCsvTextWriter(resultColumns(result));
+  const sink = new ByteSink();
   let head = options.header === false ? '' : writer.header();
   for await (const chunk of resultChunks(result)) {
-    yield head + writer.rowsText(chunk);
+    sink.text(head);
+    writer.writeRows(chunk, sink);
+    yield sink.take();
     head = '';
   }
   if (head) yield head;

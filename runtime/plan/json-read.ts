@@ -20,11 +20,12 @@ import { Readable } from 'node:stream';
 import type { DuckDBDataChunk, DuckDBMaterializedResult, DuckDBResult } from '@duckdb/node-api';
 import type { PooledConnection } from '../db/index.js';
 import { bindValues } from '../db/index.js';
-import type { BigintMode, JsonTextWriter } from '../serialize/index.js';
+import type { BigintMode } from '../serialize/index.js';
 import type { BoundValue } from '../template/index.js';
+import { JsonBody } from './json-body.js';
 import { jsonWriterFor } from './rows-json.js';
 
-/** Characters of JSON text buffered before a response streams instead (1 MiB of ASCII). */
+/** JSON text buffered before a response streams instead: 1 MiB (characters, or bytes once written as bytes). */
 export const JSON_BUFFER_LIMIT = 1 << 20;
 
 /** Streamed reads that fitted the buffer, in a row, before an endpoint materialises again. */
@@ -50,26 +51,26 @@ export interface JsonReader {
   readonly streaming: boolean;
 }
 
-function bodyOf(pieces: AsyncIterable<string>): Readable {
+function bodyOf(pieces: AsyncIterable<string | Buffer>): Readable {
   return Readable.from(pieces, { objectMode: false, highWaterMark: 64 * 1024 });
 }
 
-async function* materialisedRest(head: string, writer: JsonTextWriter, result: DuckDBMaterializedResult, next: number): AsyncGenerator<string> {
-  yield head;
+async function* materialisedRest(head: JsonBody, result: DuckDBMaterializedResult, next: number): AsyncGenerator<string | Buffer> {
+  yield* head.pieces();
   const chunkCount = result.chunkCount;
   for (let i = next; i < chunkCount; i++) {
     const chunk = result.getChunk(i);
-    if (chunk.rowCount > 0) yield `,${writer.rowsText(chunk, ',')}`;
+    if (chunk.rowCount > 0) yield head.continueWith(chunk);
   }
   yield ']';
 }
 
-async function* streamedRest(head: string, writer: JsonTextWriter, result: DuckDBResult): AsyncGenerator<string> {
-  yield head;
+async function* streamedRest(head: JsonBody, result: DuckDBResult): AsyncGenerator<string | Buffer> {
+  yield* head.pieces();
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
-    yield `,${writer.rowsText(chunk, ',')}`;
+    yield head.continueWith(chunk);
   }
   yield ']';
 }
@@ -84,45 +85,39 @@ export function createJsonReader(options: { bufferLimit?: number; bigint?: Bigin
     const statement = await request.lease.prepare(request.sql, { readOnly: true });
     bindValues(statement, request.values);
     const result = await statement.run();
-    const writer = jsonWriterFor(statement, result, bigint);
+    const body = new JsonBody(jsonWriterFor(statement, result, bigint));
     const chunkCount = result.chunkCount;
-    let text = '[';
-    let rowCount = 0;
     for (let i = 0; i < chunkCount; i++) {
       const chunk = result.getChunk(i);
       if (chunk.rowCount === 0) continue;
-      text += rowCount === 0 ? writer.rowsText(chunk, ',') : `,${writer.rowsText(chunk, ',')}`;
-      rowCount += chunk.rowCount;
-      if (text.length > limit && i + 1 < chunkCount) {
+      body.add(chunk);
+      if (body.size > limit && i + 1 < chunkCount) {
         streaming = true;
         smallInARow = 0;
-        return { kind: 'streamed', body: bodyOf(materialisedRest(text, writer, result, i + 1)), holdsLease: false };
+        return { kind: 'streamed', body: bodyOf(materialisedRest(body, result, i + 1)), holdsLease: false };
       }
     }
-    return { kind: 'buffered', text: `${text}]`, rowCount };
+    return { kind: 'buffered', text: body.text(), rowCount: body.rowCount };
   }
 
   async function readStreaming(request: JsonReadRequest): Promise<JsonRead> {
     const statement = await request.lease.prepare(request.sql, { readOnly: true });
     bindValues(statement, request.values);
     const result = await statement.stream();
-    const writer = jsonWriterFor(statement, result, bigint);
-    let text = '[';
-    let rowCount = 0;
+    const head = new JsonBody(jsonWriterFor(statement, result, bigint));
     for (;;) {
       const chunk: DuckDBDataChunk | null = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      text += rowCount === 0 ? writer.rowsText(chunk, ',') : `,${writer.rowsText(chunk, ',')}`;
-      rowCount += chunk.rowCount;
-      if (text.length > limit) {
+      head.add(chunk);
+      if (head.size > limit) {
         smallInARow = 0;
-        const body = bodyOf(streamedRest(text, writer, result));
+        const body = bodyOf(streamedRest(head, result));
         body.once('close', request.release);
         return { kind: 'streamed', body, holdsLease: true };
       }
     }
     if (++smallInARow >= SMALL_STREAK) streaming = false;
-    return { kind: 'buffered', text: `${text}]`, rowCount };
+    return { kind: 'buffered', text: head.text(), rowCount: head.rowCount };
   }
 
   return {

@@ -23,3 +23,8 @@ export {
   timestampNanosText,
 } from './temporal-text.js';
 export { WIRE_TYPES, wireTypeOf, wireTypeOfId, wireTypeOfName, type BigintMode, type WireKind, type WireType } from './wire-types.js';
+export { ByteSink } from './byte-sink.js';
+export { encodedColumn, memoryColumn, type ByteDialect, type ColumnBytes } from './column-bytes.js';
+export { EncodedColumn } from './encoded-column.js';
+export { RowLayout } from './row-bytes.js';
+export { putCsvField, putJsonString } from './string-bytes.js';
