@@ -44,6 +44,11 @@ export class ByteSink {
     return piece;
   }
 
+  /** Bytes written since the last piece. */
+  get pending(): number {
+    return this.pos - this.start;
+  }
+
   /** Any text, as UTF-8. */
   text(text: string): void {
     this.reserve(text.length * 3);
