@@ -85,6 +85,11 @@ after(() => {
 const MANY = `SELECT ${Object.keys(TYPES).map((n) => `CASE WHEN (i + ${n.length}) % 5 = 0 THEN NULL ELSE "${n}" END AS "${n}"`).join(', ')}
   FROM specials, range(0, 300) r(i) ORDER BY i, s NULLS FIRST`;
 
+/** Runs of equal values (sorted data), a NULL inside a run: what the writers may reuse from the row before. */
+const RUNS = `SELECT d, ts, tz, s, i64 FROM specials, range(0, 3) r(i)
+  UNION ALL SELECT NULL, NULL, NULL, NULL, NULL
+  ORDER BY ts NULLS FIRST, d, tz, s`;
+
 async function chunksOf(sql: string): Promise<{ columns: ResultColumn[]; chunks: DuckDBDataChunk[] }> {
   const result = await conn.stream(sql);
   const chunks: DuckDBDataChunk[] = [];
@@ -97,8 +102,12 @@ async function chunksOf(sql: string): Promise<{ columns: ResultColumn[]; chunks:
 }
 
 describe('byte writers', () => {
-  for (const sql of [`SELECT * FROM specials`, MANY]) {
-    const label = sql === MANY ? 'over several chunks with NULLs' : 'over every special value';
+  const cases: Record<string, string> = {
+    'over every special value': `SELECT * FROM specials`,
+    'over several chunks with NULLs': MANY,
+    'over runs of equal values': RUNS,
+  };
+  for (const [label, sql] of Object.entries(cases)) {
     it(`JSON bytes equal the JSON text in each bigint mode, ${label}`, async () => {
       const { columns, chunks } = await chunksOf(sql);
       assert.ok(chunks.length > (sql === MANY ? 2 : 0));

@@ -10,6 +10,12 @@ import { ByteSink, createJsonTextWriter, resultColumns, type BigintMode } from '
 import { byteStream, resultChunks } from './chunk-source.js';
 import { createCsvTextWriter } from './csv-text.js';
 
+/**
+ * Output gathered before a piece goes to the socket (DuckDB's chunks make 50–250 kB each):
+ * fewer, larger writes. The read-ahead stays bounded by it.
+ */
+const PIECE_BYTES = 256 * 1024;
+
 export interface JsonStreamOptions {
   /** Text before the array, e.g. `{"data":` for an envelope. */
   prefix?: string;
@@ -30,12 +36,13 @@ async function* jsonPieces(result: DuckDBResult, options: JsonStreamOptions): As
   for await (const chunk of resultChunks(result)) {
     sink.text(open);
     writer.writeRows(chunk, ',', sink);
-    yield sink.take();
+    if (sink.pending >= PIECE_BYTES) yield sink.take();
     open = ',';
     rowCount += chunk.rowCount;
   }
   const suffix = typeof options.suffix === 'function' ? options.suffix(rowCount) : (options.suffix ?? '');
-  yield rowCount === 0 ? `${open}]${suffix}` : `]${suffix}`;
+  sink.text(rowCount === 0 ? `${open}]${suffix}` : `]${suffix}`);
+  yield sink.take();
 }
 
 export function ndjsonStream(result: DuckDBResult, bigint: BigintMode = 'auto'): Readable {
@@ -48,8 +55,9 @@ async function* ndjsonPieces(result: DuckDBResult, bigint: BigintMode): AsyncGen
   for await (const chunk of resultChunks(result)) {
     writer.writeRows(chunk, '\n', sink);
     sink.byte(10);
-    yield sink.take();
+    if (sink.pending >= PIECE_BYTES) yield sink.take();
   }
+  if (sink.pending > 0) yield sink.take();
 }
 
 export interface CsvStreamOptions {
@@ -64,12 +72,10 @@ export function csvStream(result: DuckDBResult, options: CsvStreamOptions = {}):
 async function* csvPieces(result: DuckDBResult, options: CsvStreamOptions): AsyncGenerator<string | Buffer> {
   const writer = createCsvTextWriter(resultColumns(result));
   const sink = new ByteSink();
-  let head = options.header === false ? '' : writer.header();
+  if (options.header !== false) sink.text(writer.header());
   for await (const chunk of resultChunks(result)) {
-    sink.text(head);
     writer.writeRows(chunk, sink);
-    yield sink.take();
-    head = '';
+    if (sink.pending >= PIECE_BYTES) yield sink.take();
   }
-  if (head) yield head;
+  if (sink.pending > 0) yield sink.take();
 }

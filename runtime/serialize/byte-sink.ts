@@ -7,7 +7,9 @@
  * so the socket may hold several while the next is written.
  */
 
+/** The largest slab a sink allocates unless one piece needs more; it starts small and doubles up to it. */
 const SLAB_BYTES = 1 << 20;
+const FIRST_SLAB_BYTES = 1 << 12;
 
 export class ByteSink {
   buf: Buffer;
@@ -15,8 +17,13 @@ export class ByteSink {
   /** Where the piece being written starts in `buf`. */
   private start = 0;
 
-  constructor(slabBytes = SLAB_BYTES) {
+  constructor(slabBytes = FIRST_SLAB_BYTES) {
     this.buf = Buffer.allocUnsafe(slabBytes);
+  }
+
+  /** A slab size for `need` bytes: double the last, up to SLAB_BYTES, never less than twice `need`. */
+  private nextSlab(need: number): Buffer {
+    return Buffer.allocUnsafe(Math.max(Math.min(2 * this.buf.length, SLAB_BYTES), 2 * need));
   }
 
   /** Makes room for `n` more bytes after `pos`. */
@@ -24,7 +31,7 @@ export class ByteSink {
     if (this.pos + n <= this.buf.length) return;
     const used = this.pos - this.start;
     // A new slab, big enough for the piece so far and the request; the old one stays with its pieces.
-    const next = Buffer.allocUnsafe(Math.max(SLAB_BYTES, 2 * (used + n)));
+    const next = this.nextSlab(used + n);
     this.buf.copy(next, 0, this.start, this.pos);
     this.buf = next;
     this.start = 0;
@@ -38,10 +45,15 @@ export class ByteSink {
     // Pieces are alike in size: when the next would not fit, start the next slab now, before
     // writing it, rather than copy it over half-written.
     if (this.buf.length - this.pos < piece.length) {
-      this.buf = Buffer.allocUnsafe(Math.max(SLAB_BYTES, 2 * piece.length));
+      this.buf = this.nextSlab(piece.length);
       this.start = this.pos = 0;
     }
     return piece;
+  }
+
+  /** Bytes written since the last piece. */
+  get pending(): number {
+    return this.pos - this.start;
   }
 
   /** Any text, as UTF-8. */

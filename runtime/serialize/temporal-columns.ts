@@ -41,17 +41,29 @@ export function timestampColumn(dialect: ByteDialect, suffix: string): ColumnByt
       const { data, items: words, validity, buf } = openColumn(chunk, column, rowCount, 8, Int32Array, out, Math.max(34 + suffix.length, nullText.length));
       const ends = out.ends;
       let pos = 0;
+      // The previous row's value and where its text lies in `buf`: sorted data repeats timestamps.
+      let lastLow = 0;
+      let lastHigh = 0;
+      let lastStart = 0;
+      let lastEnd = -1;
       for (let r = 0; r < rowCount; r++) {
         if (isNull(validity, r)) {
           pos = putAscii(buf, pos, nullText);
           ends[r] = pos;
           continue;
         }
-        if (quoteTemporal) buf[pos++] = 34;
+        const low = words[2 * r]!;
         const high = words[2 * r + 1]!;
+        if (low === lastLow && high === lastHigh && lastEnd >= 0) {
+          for (let i = lastStart; i < lastEnd; i++) buf[pos++] = buf[i]!;
+          ends[r] = pos;
+          continue;
+        }
+        const start = pos;
+        if (quoteTemporal) buf[pos++] = 34;
         let end = -1;
         if (high < SAFE_HIGH && high >= -SAFE_HIGH) {
-          const micros = high * TWO_32 + (words[2 * r]! >>> 0);
+          const micros = high * TWO_32 + (low >>> 0);
           const days = Math.floor(micros / MICROS_PER_DAY);
           const rest = micros - days * MICROS_PER_DAY;
           const seconds = Math.floor(rest / 1_000_000);
@@ -62,6 +74,10 @@ export function timestampColumn(dialect: ByteDialect, suffix: string): ColumnByt
         pos = end;
         if (quoteTemporal) buf[pos++] = 34;
         ends[r] = pos;
+        lastLow = low;
+        lastHigh = high;
+        lastStart = start;
+        lastEnd = pos;
       }
     },
   };
