@@ -109,4 +109,7 @@ for (const [path, input] of Object.entries(result.metafile.inputs)) {
   }
 }
 const sorted = Object.fromEntries(Object.entries(externals).sort(([a], [b]) => a.localeCompare(b)));
-writeFileSync(join(outdir, 'bundle.json'), `${JSON.stringify({ entries: ['index.js', 'aws-lambda.js'], external: sorted }, null, 2)}\n`);
+// The sources this build was made from, by content: `flapi build` refuses a bundle whose sources changed since.
+const { runtimeSourcesHash } = await import(pathToFileURL(join(root, 'dist/cli/build/runtime-sources-hash.js')).href);
+const sources = runtimeSourcesHash(join(root, 'runtime'));
+writeFileSync(join(outdir, 'bundle.json'), `${JSON.stringify({ entries: ['index.js', 'aws-lambda.js'], external: sorted, sources }, null, 2)}\n`);

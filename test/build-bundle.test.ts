@@ -16,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { buildProject, vendoredRuntime } from '../cli/build/index.js';
+import { runtimeSourcesHash } from '../cli/build/runtime-sources-hash.js';
 
 const run = promisify(execFile);
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -144,7 +145,7 @@ describe('the built server on the bundled runtime', { timeout: 180_000 }, () => 
 });
 
 describe('vendoredRuntime', () => {
-  it('takes the bundle, its external packages as dependencies, and refuses a bundle missing or older than the compiled runtime', () => {
+  it('takes the bundle, its external packages as dependencies, and refuses a bundle missing or built from other sources', () => {
     const root = mkdtempSync(join(tmpdir(), 'flapi-vendor-'));
     try {
       const write = (file: string, text: string): void => {
@@ -161,9 +162,16 @@ describe('vendoredRuntime', () => {
       assert.deepEqual(runtime.files.map((f) => f.to).sort(), ['bundle/index.js', 'index.d.ts']);
       assert.deepEqual(runtime.dependencies, { '@duckdb/node-bindings': '1.0.0' });
       assert.deepEqual(runtime.typeDependencies, { '@types/koa': '^3.0.0', '@types/node': '^20.0.0' });
+      // With its sources beside it (a clone, or an installed package): fresh while they are the ones it was built from.
+      write('runtime/index.ts', "export type { Context } from 'koa';\n");
+      write('dist/runtime/bundle/bundle.json', JSON.stringify({ entries: ['index.js'], external: { '@duckdb/node-bindings': '1.0.0' }, sources: runtimeSourcesHash(join(root, 'runtime')) }));
+      // Modification times say nothing: `npm install` unpacks files in any order.
       const past = new Date(Date.now() - 60_000);
       utimesSync(join(root, 'dist/runtime/bundle/bundle.json'), past, past);
-      assert.throws(() => vendoredRuntime(root), /the bundled runtime is older than the compiled runtime; run `npm run build`/);
+      utimesSync(join(root, 'dist/runtime/index.js'), past, past);
+      assert.deepEqual(vendoredRuntime(root).files.map((f) => f.to).sort(), ['bundle/index.js', 'index.d.ts']);
+      write('runtime/index.ts', "export type { Context, Next } from 'koa';\n");
+      assert.throws(() => vendoredRuntime(root), /the built runtime is older than its sources .*run `npm run build`/);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -81,6 +81,9 @@ test('the packed package installs globally and runs init, validate, test and dev
     assert.match(readFileSync(join(project, 'flapi.yaml'), 'utf8'), /\$schema=node_modules\/flapi-cli\/schemas\/flapi\.schema\.json/);
     assert.match((await flapi(env, project, 'validate')).stdout, /✓ 1 endpoint, 0 errors, 0 warnings/);
     assert.match((await flapi(env, project, 'test')).stdout, /3 passed, 0 failed/);
+    // The installed package's own build, whatever times `npm install` gave its files.
+    const built = await flapi(env, project, 'build', '.', '--out', join(work, 'built'), '--no-lockfile');
+    assert.ok(existsSync(join(work, 'built', 'package.json')), built.stdout + built.stderr);
 
     const server = await dev(env, project);
     try {

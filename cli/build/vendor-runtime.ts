@@ -9,7 +9,8 @@
  * binding, the SDKs of optional features) become the built project's dependencies; those
  * the declarations name become its devDependencies.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { runtimeSourcesHash } from './runtime-sources-hash.js';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { ts } from 'ts-morph';
@@ -46,6 +47,8 @@ interface PackageJson {
 interface BundleInfo {
   entries: string[];
   external: Record<string, string>;
+  /** runtimeSourcesHash of the sources the build was made from. */
+  sources?: string;
 }
 
 function filesUnder(dir: string): string[] {
@@ -84,21 +87,11 @@ function sorted(record: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** Newest modification time of the compiled modules outside the bundle. */
-function newestCompiled(compiled: string): number {
-  let newest = 0;
-  for (const file of filesUnder(compiled)) {
-    if (file.endsWith('.js') && !relative(compiled, file).startsWith(`${BUNDLE_DIR}/`)) newest = Math.max(newest, statSync(file).mtimeMs);
-  }
-  return newest;
-}
-
 const REBUILD = (root: string) => `run \`npm run build\` in ${root}`;
 
-/** Declarations (and the docs page's files) from the sources, checked against the compiled modules. */
-function declarationFiles(sources: string, compiled: string, root: string): { from: string; to: string }[] {
+/** Declarations (and the docs page's files) from the sources. */
+function declarationFiles(sources: string, compiled: string): { from: string; to: string }[] {
   const files: { from: string; to: string }[] = [];
-  const stale: string[] = [];
   for (const source of filesUnder(sources)) {
     const rel = relative(sources, source);
     if (!rel.endsWith('.ts') || rel.endsWith('.d.ts')) {
@@ -106,30 +99,27 @@ function declarationFiles(sources: string, compiled: string, root: string): { fr
       continue;
     }
     const base = rel.slice(0, -3);
-    const js = join(compiled, `${base}.js`);
-    if (!existsSync(js) || statSync(js).mtimeMs < statSync(source).mtimeMs) stale.push(rel);
     files.push({ from: join(compiled, `${base}.d.ts`), to: `${base}.d.ts` });
-  }
-  if (stale.length > 0) {
-    throw new Error(`the compiled runtime is older than its sources (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', ...' : ''}); ${REBUILD(root)}`);
   }
   return files;
 }
 
-function bundleFiles(compiled: string, root: string): { files: { from: string; to: string }[]; info: BundleInfo } {
+function bundleFiles(compiled: string, sources: string, root: string): { files: { from: string; to: string }[]; info: BundleInfo } {
   const dir = join(compiled, BUNDLE_DIR);
   const infoFile = join(dir, 'bundle.json');
   if (!existsSync(infoFile)) throw new Error(`the bundled runtime is missing (${dir}); ${REBUILD(root)}`);
-  if (statSync(infoFile).mtimeMs < newestCompiled(compiled)) throw new Error(`the bundled runtime is older than the compiled runtime; ${REBUILD(root)}`);
+  const info = JSON.parse(readFileSync(infoFile, 'utf8')) as BundleInfo;
+  if (existsSync(sources) && info.sources !== runtimeSourcesHash(sources)) {
+    throw new Error(`the built runtime is older than its sources (runtime/ changed since the last build); ${REBUILD(root)}`);
+  }
   const files = filesUnder(dir).filter((f) => f !== infoFile).map((from) => ({ from, to: join(BUNDLE_DIR, relative(dir, from)) }));
-  return { files, info: JSON.parse(readFileSync(infoFile, 'utf8')) as BundleInfo };
+  return { files, info };
 }
 
 /**
  * The runtime of this flapi installation, bundled and declared. Built from `runtime/` by
- * `npm run build` (which `npm install` runs); a compiled module older than its source, or
- * a bundle older than the compiled modules, means the build is stale, and copying it would
- * ship old code.
+ * `npm run build` (which `npm install` runs); a build whose recorded sources differ from
+ * `runtime/` (cli/build/runtime-sources-hash.ts) is stale, and copying it would ship old code.
  */
 export function vendoredRuntime(root = packageRoot()): VendoredRuntime {
   const compiled = join(root, 'dist', 'runtime');
@@ -137,10 +127,10 @@ export function vendoredRuntime(root = packageRoot()): VendoredRuntime {
   if (!existsSync(join(compiled, 'index.js'))) {
     throw new Error(`the compiled runtime is missing (${compiled}); ${REBUILD(root)}`);
   }
+  const bundle = bundleFiles(compiled, sources, root);
   const declarations = existsSync(sources)
-    ? declarationFiles(sources, compiled, root)
+    ? declarationFiles(sources, compiled)
     : filesUnder(compiled).filter((f) => f.endsWith('.d.ts')).map((from) => ({ from, to: relative(compiled, from) }));
-  const bundle = bundleFiles(compiled, root);
 
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
   const known = { ...pkg.devDependencies, ...pkg.dependencies };
