@@ -8,19 +8,20 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
-function sourceFiles(dir: string): string[] {
+/** Every file under `dir`, sorted by path. */
+export function filesUnder(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sourceFiles(path));
-    else if (entry.isFile()) out.push(path);
+    if (entry.isDirectory()) out.push(...filesUnder(path));
+    else out.push(path);
   }
-  return out;
+  return out.sort();
 }
 
 export function runtimeSourcesHash(sources: string): string {
   const hash = createHash('sha256');
-  const files = sourceFiles(sources).map((file) => ({ file, rel: relative(sources, file).split(sep).join('/') }));
+  const files = filesUnder(sources).map((file) => ({ file, rel: relative(sources, file).split(sep).join('/') }));
   files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   for (const { file, rel } of files) hash.update(rel).update('\u0000').update(readFileSync(file)).update('\u0000');
   return hash.digest('hex');

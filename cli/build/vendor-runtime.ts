@@ -9,8 +9,8 @@
  * binding, the SDKs of optional features) become the built project's dependencies; those
  * the declarations name become its devDependencies.
  */
-import { runtimeSourcesHash } from './runtime-sources-hash.js';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { filesUnder, runtimeSourcesHash } from './runtime-sources-hash.js';
+import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { ts } from 'ts-morph';
@@ -49,16 +49,6 @@ interface BundleInfo {
   external: Record<string, string>;
   /** runtimeSourcesHash of the sources the build was made from. */
   sources?: string;
-}
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...filesUnder(path));
-    else out.push(path);
-  }
-  return out.sort();
 }
 
 const BUILTINS = new Set(builtinModules);
