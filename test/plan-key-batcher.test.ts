@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { openDatabase, type Database, type PooledConnection } from '../runtime/db/index.js';
-import { analyseLookup, createKeyBatcher, rowsJson, type BatchedRows, type KeyBatcher, type RowsJson } from '../runtime/plan/index.js';
+import { analyseLookup, createKeyBatcher, rowsJson, type BatchedRows, type KeyBatcher, type LookupOutcome, type RowsJson } from '../runtime/plan/index.js';
 import { bindValues } from '../runtime/db/index.js';
 import type { BoundValue } from '../runtime/template/index.js';
 import { manifest } from './serve-fixture.js';
@@ -67,11 +67,19 @@ function rowsOf(answer: BatchedRows | undefined): RowsJson | undefined {
   return answer === undefined ? undefined : { text: answer.text, rowCount: answer.rowCount };
 }
 
+/** A lookup's answer; one to run alone gives back the connection it was lent. */
+async function settled(outcome: Promise<LookupOutcome> | undefined): Promise<BatchedRows | undefined> {
+  const got = await outcome;
+  if (got === undefined || !('lease' in got)) return got;
+  db.pool.release(got.lease);
+  return undefined;
+}
+
 /** Every connection held while the lookups queue, so they go as batches once let go. */
 async function together(batcher: KeyBatcher, sql: string, values: BoundValue[], cap?: number, offset = 0): Promise<Array<BatchedRows | undefined>> {
   const held: PooledConnection[] = [];
   for (let i = 0; i < db.pool.size; i++) held.push(await db.pool.acquire());
-  const answers = values.map((value) => batcher.lookup({ sql, values: [value] }, { offset, limit: cap }));
+  const answers = values.map((value) => settled(batcher.lookup({ sql, values: [value] }, { offset, limit: cap })));
   for (const lease of held) db.pool.release(lease);
   return Promise.all(answers);
 }
@@ -196,6 +204,16 @@ describe('key batcher', () => {
     await assert.rejects(single(BY_ID, 'x'), /Conversion Error|Could not convert/);
   });
 
+  it('lends a lone lookup the connection it waited for, to run alone on', async () => {
+    const batcher = createKeyBatcher({ pool: db.pool, bigint: 'auto', timeoutMs: 0 });
+    await ready(batcher, BY_ID, 1);
+    const alone = await batcher.lookup({ sql: BY_ID, values: [9] }, { offset: 0, limit: undefined });
+    assert.ok(alone !== undefined && 'lease' in alone, 'a batch of one key runs as the plain query');
+    assert.equal(db.pool.inUse, 1, 'the connection stays lent, not queued for again');
+    db.pool.release(alone.lease);
+    assert.equal(batcher.stats().batches, 0);
+  });
+
   it('asks again about a table that was not there yet (a cache before its first refresh)', async () => {
     const batcher = createKeyBatcher({ pool: db.pool, bigint: 'auto', timeoutMs: 0 });
     const sql = 'SELECT id FROM later WHERE id = $1';
@@ -228,7 +246,7 @@ describe('key batcher', () => {
           const values: BoundValue[] = numbers.map((n) => (byGroup ? `k${n % 45}` : n));
           const answers = hold
             ? await together(batcher, sql, values, cap, offset)
-            : await Promise.all(values.map((value) => batcher.lookup({ sql, values: [value] }, { offset, limit: cap })));
+            : await Promise.all(values.map((value) => settled(batcher.lookup({ sql, values: [value] }, { offset, limit: cap }))));
           for (const [i, value] of values.entries()) {
             const got = rowsOf(answers[i]) ?? (await single(sql, value, cap, offset));
             assert.deepEqual(got, await reference(sql, value, cap, offset), `${sql} ${String(value)}`);

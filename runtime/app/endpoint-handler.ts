@@ -73,13 +73,17 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
     ctx.body = `{"data":${rows.text},"next":${JSON.stringify(next)},"total_count":${total === undefined ? 'null' : total}}`;
   }
 
-  /** A read answered with concurrent lookups of the same key query; false when it must run alone. */
-  async function runBatched(ctx: Context, params: Readonly<Record<string, ParamValue>>, rendered: RenderedSql): Promise<boolean> {
+  /**
+   * A read answered with concurrent lookups of the same key query: true when answered; else
+   * it runs alone, on the connection it waited for when there is one.
+   */
+  async function runBatched(ctx: Context, params: Readonly<Record<string, ParamValue>>, rendered: RenderedSql): Promise<true | PooledConnection | undefined> {
     const started = performance.now();
     const page = plan.paging === 'outer' ? readQuery(plan, rendered, params).page! : undefined;
     const batched = batcher!.lookup(rendered, page ?? { offset: 0, limit: plan.maxRows });
     const rows = batched === undefined ? undefined : await batched;
-    if (rows === undefined) return false;
+    if (rows === undefined) return undefined;
+    if ('lease' in rows) return rows.lease;
     logRun(ctx, rendered.sql, rendered.values, started, rows.rowCount, rows.batch);
     if (plan.maxRows !== undefined) ctx.set('X-Max-Rows', String(plan.maxRows));
     if (page !== undefined) return (sendPage(ctx, rows, rows.total, page), true);
@@ -90,13 +94,14 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
   }
 
   async function run(ctx: Context, format: ResponseFormat, params: Readonly<Record<string, ParamValue>>, rendered: RenderedSql): Promise<void> {
-    if (batcher !== undefined && format === 'json' && rendered.values.length === 1 && (await runBatched(ctx, params, rendered))) return;
+    const lent = batcher !== undefined && format === 'json' && rendered.values.length === 1 ? await runBatched(ctx, params, rendered) : undefined;
+    if (lent === true) return;
     // A streamed export waits for its slot before it borrows a connection, so waiting never holds one.
     const slots = isRead && format !== 'json' && format !== 'parquet' ? options.streamSlots : undefined;
     if (slots !== undefined) await slots.take();
     let lease: PooledConnection;
     try {
-      lease = await pool.acquire();
+      lease = lent ?? (await pool.acquire());
     } catch (err) {
       slots?.give();
       throw err;

@@ -6,7 +6,7 @@ export { renderContext, type RenderContext } from './render-context.js';
 export { spliceParams } from './splice-rule.js';
 export { nextLink } from './pagination.js';
 export { rowsJson, jsonWriterFor, type RowsJson } from './rows-json.js';
-export { createKeyBatcher, type BatchedRows, type KeyBatcher, type RowWindow } from './key-batcher.js';
+export { createKeyBatcher, type BatchedRows, type KeyBatcher, type LookupOutcome, type RowWindow, type RunAlone } from './key-batcher.js';
 export { analyseLookup, type LookupVerdict, type TableName } from './lookup-shape.js';
 export { createJsonReader, type JsonRead, type JsonReader } from './json-read.js';
 export type { KeyInput } from './plan-cache-key.js';

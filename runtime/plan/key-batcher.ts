@@ -30,6 +30,13 @@ export interface BatchedRows extends RowsJson {
   batch: number;
 }
 
+/** A request that is to run alone after all, on this connection (lent to it, not to be lent again). */
+export interface RunAlone {
+  lease: PooledConnection;
+}
+
+export type LookupOutcome = BatchedRows | RunAlone | undefined;
+
 /** The rows a request wants of its key's: a page, or the first `limit` (the row cap), or all. */
 export interface RowWindow {
   offset: number;
@@ -39,7 +46,7 @@ export interface RowWindow {
 interface Waiting {
   value: BoundValue;
   window: RowWindow;
-  resolve(answer: BatchedRows | undefined): void;
+  resolve(answer: LookupOutcome): void;
   reject(err: unknown): void;
 }
 
@@ -56,9 +63,10 @@ export interface KeyBatcher {
   /**
    * The rows of a read with one bound key, as JSON text, answered together with concurrent
    * lookups of the same SQL. `undefined` at once: this request runs alone. Resolves
-   * `undefined`: its batch gave way and it must run alone after all.
+   * `undefined`: its batch gave way and it must run alone after all; `RunAlone`: it runs
+   * alone on the connection it waited for (its caller releases it).
    */
-  lookup(rendered: RenderedSql, window: RowWindow): Promise<BatchedRows | undefined> | undefined;
+  lookup(rendered: RenderedSql, window: RowWindow): Promise<LookupOutcome> | undefined;
   /** What is known of a SQL text: for tests and diagnostics. */
   verdict(sql: string): LookupVerdict | undefined;
   /** Batched queries run so far, and the requests they answered. */
@@ -208,7 +216,6 @@ export function createKeyBatcher(options: KeyBatcherOptions): KeyBatcher {
       }
     } finally {
       pool.release(lease);
-      if (group.queue.length > 0 && !group.draining) drain(group);
     }
   }
 
@@ -219,8 +226,10 @@ export function createKeyBatcher(options: KeyBatcherOptions): KeyBatcher {
     if (batch.keys.length === 1) {
       // Nothing to share (identical requests already share through the response cache's
       // single flight): the plain query is cheaper, and a page of it counts its total once.
-      pool.release(lease);
-      for (const { waiting } of batch.taken) waiting.resolve(undefined);
+      // The connection goes with the first request, which would otherwise queue for it again.
+      const [first, ...rest] = batch.taken;
+      first!.waiting.resolve({ lease });
+      for (const { waiting } of rest) waiting.resolve(undefined);
     } else if (batch.taken.length === 0) pool.release(lease);
     else void run(lease, group, batch);
   }
@@ -267,7 +276,7 @@ export function createKeyBatcher(options: KeyBatcherOptions): KeyBatcher {
       }
       if (group.verdict?.kind !== 'batch') return undefined;
       const target = group;
-      return new Promise<BatchedRows | undefined>((resolve, reject) => {
+      return new Promise<LookupOutcome>((resolve, reject) => {
         target.queue.push({ value, window, resolve, reject });
         // One drain at a time waits for a connection; whatever queues meanwhile goes with it.
         // (Holding arrivals back until a running batch ends left the other connections idle:
