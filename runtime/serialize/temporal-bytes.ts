@@ -3,6 +3,7 @@
  * 0000–9999; every other value, infinities included, is left to the text functions. The
  * caller has made room (10 bytes for a date, 16 more for a time of day).
  */
+import { civilDate } from './temporal-text.js';
 
 /** The last date written, and its bytes: rows near each other in time mostly share their day. */
 let lastDays = NaN;
@@ -22,16 +23,13 @@ export function putDate(buf: Uint8Array, pos: number, days: number): number {
   return end;
 }
 
+const CIVIL = new Int32Array(3);
+
 function putCivilDate(buf: Uint8Array, pos: number, days: number): number {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  civilDate(days, CIVIL);
+  const year = CIVIL[0]!;
+  const month = CIVIL[1]!;
+  const day = CIVIL[2]!;
   if (!(year >= 0 && year <= 9999)) return -1;
   const century = (year / 100) | 0;
   pos = put2(buf, pos, century);

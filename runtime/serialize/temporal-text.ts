@@ -16,17 +16,28 @@ const INT32_MAX = 2_147_483_647;
 export function dateText(days: number): string {
   if (days === INT32_MAX) return 'infinity';
   if (days === -INT32_MAX) return '-infinity';
-  // Civil-from-days (H. Hinnant), valid for the whole range DuckDB stores.
+  civilDate(days, CIVIL);
+  return `${yearText(CIVIL[0]!)}-${pad2(CIVIL[1]!)}-${pad2(CIVIL[2]!)}`;
+}
+
+const CIVIL = new Int32Array(3);
+
+/**
+ * Year, month and day of days since 1970-01-01 into `out` (a scratch array: the byte
+ * writers call this per row). Civil-from-days (H. Hinnant), valid for the whole range
+ * DuckDB stores.
+ */
+export function civilDate(days: number, out: Int32Array): void {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
   const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return `${yearText(year)}-${pad2(month)}-${pad2(day)}`;
+  out[0] = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  out[1] = month;
+  out[2] = doy - Math.floor((153 * mp + 2) / 5) + 1;
 }
 
 function yearText(year: number): string {
