@@ -8,7 +8,7 @@
 import type { Context } from 'koa';
 import type { PooledConnection } from '../db/index.js';
 import { negotiateFormat, RESPONSE_FORMATS, type ResponseFormat } from '../formats/index.js';
-import { createJsonReader, createKeyBatcher, guardQuery, nextLink, readQuery, rowsJson, type PlanExecutor, type RowsJson } from '../plan/index.js';
+import { createJsonReader, createKeyBatcher, guardQuery, nextLink, readPage, readQuery, rowsJson, type PlanExecutor, type RowsJson } from '../plan/index.js';
 import { identityOf, type ResponseCache } from '../response-cache/index.js';
 import { authOf } from '../security/auth-context.js';
 import type { RenderedSql } from '../template/index.js';
@@ -79,7 +79,7 @@ export function createEndpointHandler(executor: PlanExecutor, options: HandlerOp
    */
   async function runBatched(ctx: Context, params: Readonly<Record<string, ParamValue>>, rendered: RenderedSql): Promise<true | PooledConnection | undefined> {
     const started = performance.now();
-    const page = plan.paging === 'outer' ? readQuery(plan, rendered, params).page! : undefined;
+    const page = plan.paging === 'outer' ? readPage(plan, params) : undefined;
     const batched = batcher!.lookup(rendered, page ?? { offset: 0, limit: plan.maxRows });
     const rows = batched === undefined ? undefined : await batched;
     if (rows === undefined) return undefined;

@@ -1,6 +1,6 @@
 export { compilePlan, RESERVED_QUERY_KEYS, type EndpointPlan, type Paging } from './endpoint-plan.js';
 export { createPlanExecutor, type PlanExecutor, type WriteOutcome } from './plan-executor.js';
-export { readQuery, type ReadQuery } from './read-query.js';
+export { readPage, readQuery, type ReadQuery } from './read-query.js';
 export { guardQuery, type QueryGuard } from './query-guard.js';
 export { renderContext, type RenderContext } from './render-context.js';
 export { spliceParams } from './splice-rule.js';

@@ -29,19 +29,21 @@ function askedPage(plan: EndpointPlan, params: Readonly<Record<string, ParamValu
   return { limit, offset };
 }
 
+/** The page a paged read returns: the one asked for, no larger than the row cap. */
+export function readPage(plan: EndpointPlan, params: Readonly<Record<string, ParamValue>>, cap = plan.maxRows): { limit: number; offset: number } {
+  const { limit: asked, offset } = askedPage(plan, params);
+  return { limit: cap !== undefined && asked > cap ? cap : asked, offset };
+}
+
 export function readQuery(plan: EndpointPlan, rendered: RenderedSql, params: Readonly<Record<string, ParamValue>>, cap?: number): ReadQuery {
   const limitCap = cap ?? plan.maxRows;
   if (plan.paging === 'outer') {
-    const { limit: asked, offset } = askedPage(plan, params);
-    const limit = limitCap !== undefined && asked > limitCap ? limitCap : asked;
-    return { sql: pageSql(rendered.sql, rendered.values.length), values: pageValues(rendered.values, limit, offset), page: { limit, offset } };
+    const page = readPage(plan, params, limitCap);
+    return { sql: pageSql(rendered.sql, rendered.values.length), values: pageValues(rendered.values, page.limit, page.offset), page };
   }
   const out: ReadQuery = limitCap !== undefined && plan.isRead
     ? { sql: pageSql(rendered.sql, rendered.values.length), values: pageValues(rendered.values, limitCap, 0) }
     : { sql: rendered.sql, values: rendered.values };
-  if (plan.paging === 'own') {
-    const { limit: asked, offset } = askedPage(plan, params);
-    out.page = { limit: limitCap !== undefined && asked > limitCap ? limitCap : asked, offset };
-  }
+  if (plan.paging === 'own') out.page = readPage(plan, params, limitCap);
   return out;
 }
