@@ -204,6 +204,18 @@ describe('key batcher', () => {
     await assert.rejects(single(BY_ID, 'x'), /Conversion Error|Could not convert/);
   });
 
+  it('lets a key with several rows and no ORDER BY run alone, as its order is the scan\'s', async () => {
+    const batcher = createKeyBatcher({ pool: db.pool, bigint: 'auto', timeoutMs: 0 });
+    const sql = 'SELECT id, price FROM items WHERE grp = $1';
+    await ready(batcher, sql, 'k1');
+    const shape = batcher.verdict(sql);
+    assert.equal(shape?.kind === 'batch' && shape.ordered, false);
+    const answers = await together(batcher, sql, ['k1', 'none', 'k2']);
+    assert.deepEqual(answers.map((a) => a?.rowCount), [undefined, 0, undefined], 'only the key without rows is answered by the batch');
+    await ready(batcher, BY_ID, 1);
+    assert.equal((await together(batcher, BY_ID, [1, 2]))[0]?.rowCount, 1, 'one row per key needs no order');
+  });
+
   it('lends a lone lookup the connection it waited for, to run alone on', async () => {
     const batcher = createKeyBatcher({ pool: db.pool, bigint: 'auto', timeoutMs: 0 });
     await ready(batcher, BY_ID, 1);

@@ -10,7 +10,8 @@
  * per key. An idle server runs a lone request at once: nothing waits for company.
  *
  * Every request gets what it would have got alone. Rows are split by DuckDB's own
- * `column = $k` mask, in the query's order, paged or capped per request. A batch that fails, or
+ * `column = $k` mask, in the query's order, paged or capped per request; a key with several
+ * rows and no ORDER BY to place them runs alone, as its order is the scan's. A batch that fails, or
  * returns more rows than the guard, answers nobody: each of its requests runs alone (and
  * so gets its own error or rows); only a timeout is shared, as it bounds the wait.
  */
@@ -205,6 +206,11 @@ export function createKeyBatcher(options: KeyBatcherOptions): KeyBatcher {
         const all = rows[key]!;
         const { offset, limit } = waiting.window;
         const total = counts[key]!;
+        if (!verdict.ordered && total > 1) {
+          // Unordered rows of one key: the batch's scan order need not be the query's own.
+          waiting.resolve(undefined);
+          continue;
+        }
         const mine = offset === 0 && (limit === undefined || total <= limit) ? all : all.slice(offset, limit === undefined ? total : Math.min(total, offset + limit));
         waiting.resolve({ text: `[${mine.join(',')}]`, rowCount: mine.length, total, batch: batch.taken.length });
       }

@@ -48,6 +48,11 @@ export type LookupVerdict =
   | {
     kind: 'batch'; column: string; indexed: boolean; sql: ReadonlyMap<number, string>; table?: TableName;
     /**
+     * The query has an ORDER BY. Without one, a key's rows come in whatever order the scan
+     * gives, and `IN (...)` scans otherwise than `= $1`: only keys with one row may share.
+     */
+    ordered: boolean;
+    /**
      * For an integer key: the batched SQL that returns the key itself instead of the mask
      * (DuckDB computes each mask bit with its own comparison, which doubles a batch's cost;
      * integer keys given as integers compare the same in JavaScript).
@@ -211,7 +216,8 @@ export async function analyseLookup(connection: DuckDBConnection, sql: string, s
     const table = isNode(from) && from['type'] === 'BASE_TABLE'
       ? { catalog: String(from['catalog_name'] ?? ''), schema: String(from['schema_name'] ?? ''), table: String(from['table_name'] ?? '') }
       : undefined;
-    return { kind: 'batch', column: shown, indexed, sql: sizes, ...(table ? { table } : {}), ...(keyed ? { keyed } : {}) };
+    const ordered = Array.isArray(node['modifiers']) && node['modifiers'].some((m) => isNode(m) && m['type'] === 'ORDER_MODIFIER');
+    return { kind: 'batch', column: shown, indexed, ordered, sql: sizes, ...(table ? { table } : {}), ...(keyed ? { keyed } : {}) };
   } catch (err) {
     return { kind: 'other', why: err instanceof Error ? err.message : String(err), failed: true };
   }
